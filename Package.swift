@@ -1,0 +1,41 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "dropsync",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "dropsync", targets: ["dropsync"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "DropsyncCore"),
+        .target(name: "Gzip", dependencies: ["CZlib"]),
+        .target(
+            name: "DropsyncStore",
+            dependencies: ["DropsyncCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "DropsyncComponents", dependencies: ["DropsyncCore", "DropsyncStore", "Gzip"]),
+        .target(name: "DropsyncEngine", dependencies: ["DropsyncCore"]),
+        .executableTarget(
+            name: "dropsync",
+            dependencies: [
+                "DropsyncCore", "DropsyncEngine", "DropsyncComponents", "DropsyncStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .target(
+            name: "DropsyncTesting",
+            dependencies: ["DropsyncCore", "DropsyncEngine", "DropsyncComponents", "DropsyncStore"],
+            path: "Tests/DropsyncTesting"),
+        .testTarget(name: "DropsyncCoreTests", dependencies: ["DropsyncCore"]),
+        .testTarget(name: "GzipTests", dependencies: ["Gzip"]),
+        .testTarget(name: "DropsyncStoreTests", dependencies: ["DropsyncStore", "DropsyncTesting"]),
+        .testTarget(name: "DropsyncComponentsTests", dependencies: ["DropsyncComponents", "DropsyncTesting"]),
+        .testTarget(name: "DropsyncEngineTests", dependencies: ["DropsyncEngine", "DropsyncTesting"]),
+        .testTarget(name: "DropsyncCLITests", dependencies: ["DropsyncTesting"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

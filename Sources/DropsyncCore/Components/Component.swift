@@ -1,0 +1,110 @@
+/// The code behind a step `type`. A component is created once per job from its params (so keys,
+/// regexes and formats are parsed once) and then runs as one task of the job.
+public protocol Component: Sendable {
+    static var spec: ComponentSpec { get }
+
+    /// Reads typed params; throws `ParamError` for what the spec's types cannot check.
+    init(params: Params) throws(ParamError)
+
+    /// Consumes `step.input` and produces into `step.output` until input ends or nothing
+    /// downstream wants more. Throws to fail the job.
+    func run(_ step: StepRun) async throws
+}
+
+/// A records→records component that looks at one record at a time.
+public protocol RecordTransformer: Component {
+    /// The record to pass on, nil to drop it, or a thrown `Rejection` for the error path.
+    func transform(_ record: Record, job: JobContext) throws(Rejection) -> Record?
+}
+
+extension RecordTransformer {
+    public func run(_ step: StepRun) async throws {
+        while let packet = try await step.input.next() {
+            switch packet {
+            case .records(let batch):
+                step.metrics.input.add(batch.count)
+                var passed: [Record] = []
+                passed.reserveCapacity(batch.count)
+                var rejected: [(Record, Rejection)] = []
+                step.metrics.timed {
+                    for record in batch {
+                        do throws(Rejection) {
+                            if let result = try transform(record, job: step.job) { passed.append(result) }
+                        } catch {
+                            rejected.append((record, error))
+                        }
+                    }
+                }
+                step.metrics.output.add(passed.count)
+                try await step.reject(rejected)
+                if !passed.isEmpty, try await !step.output.send(.records(passed)), !step.errorOutput.isConnected {
+                    return
+                }
+            case .sourceDone(let file):
+                try await step.sourceDone(file)
+            case .fileStart, .bytes, .fileEnd:
+                throw DropsyncError("UNEXPECTED_INPUT", "received file bytes on a records input", step: step.id)
+            }
+        }
+    }
+}
+
+/// The byte transformation of one file by a file→file component (gunzip, gzip, …).
+public protocol FileFilter {
+    /// Transforms one chunk; may return nothing while it buffers.
+    mutating func process(_ chunk: [UInt8]) throws -> [UInt8]
+    /// Flushes what is left at the end of the file; throws when the input was incomplete.
+    mutating func finish() throws -> [UInt8]
+}
+
+/// A file→file component: renames each file and passes its bytes through a `FileFilter`.
+public protocol FileTransformer: Component {
+    associatedtype Filter: FileFilter
+    func open(_ file: FileInfo, job: JobContext) throws -> (FileInfo, Filter)
+}
+
+extension FileTransformer {
+    public func run(_ step: StepRun) async throws {
+        var current: (file: FileInfo, filter: Filter)?
+        while let packet = try await step.input.next() {
+            switch packet {
+            case .fileStart(let file):
+                step.metrics.input.add(1)
+                let opened = try open(file, job: step.job)
+                current = (file, opened.1)
+                guard try await step.output.send(.fileStart(opened.0)) else { return }
+            case .bytes(let chunk):
+                guard var active = current else { continue }
+                step.metrics.bytesIn.add(chunk.count)
+                let produced = try step.metrics.timed { () throws -> [UInt8] in
+                    do { return try active.filter.process(chunk) } catch { throw failure(error, active.file, step) }
+                }
+                current = active
+                if !produced.isEmpty {
+                    step.metrics.bytesOut.add(produced.count)
+                    guard try await step.output.send(.bytes(produced)) else { return }
+                }
+            case .fileEnd:
+                guard var active = current else { continue }
+                let produced = try step.metrics.timed { () throws -> [UInt8] in
+                    do { return try active.filter.finish() } catch { throw failure(error, active.file, step) }
+                }
+                current = nil
+                step.metrics.bytesOut.add(produced.count)
+                step.metrics.output.add(1)
+                if !produced.isEmpty { guard try await step.output.send(.bytes(produced)) else { return } }
+                guard try await step.output.send(.fileEnd) else { return }
+            case .records, .sourceDone:
+                throw DropsyncError("UNEXPECTED_INPUT", "received records on a file input", step: step.id)
+            }
+        }
+    }
+
+    private func failure(_ error: any Error, _ file: FileInfo, _ step: StepRun) -> DropsyncError {
+        if var known = error as? DropsyncError {
+            if known.file == nil { known.file = file.path }
+            return known.inStep(step.id)
+        }
+        return DropsyncError("FILE_STEP_FAILED", "\(error)", file: file.path, step: step.id)
+    }
+}

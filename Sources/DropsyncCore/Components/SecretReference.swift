@@ -1,0 +1,46 @@
+import Foundation
+
+/// A secret given by reference instead of by value.
+public enum SecretReference: Sendable, Hashable {
+    case environment(String)
+    case file(String)
+    /// A systemd credential (`LoadCredential=`), read from `$CREDENTIALS_DIRECTORY`.
+    case credential(String)
+
+    public init?(_ record: Record) {
+        guard record.count == 1, let field = record.fields.first, case .string(let name) = field.value else { return nil }
+        switch field.name {
+        case "env": self = .environment(name)
+        case "file": self = .file(name)
+        case "credential": self = .credential(name)
+        default: return nil
+        }
+    }
+
+    /// Resolves the secret; the error names the reference, never a value.
+    public func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws(DropsyncError) -> String {
+        switch self {
+        case .environment(let name):
+            guard let value = environment[name] else {
+                throw DropsyncError("SECRET_NOT_FOUND", "environment variable \(name) is not set")
+            }
+            return value
+        case .file(let path):
+            return try Self.read(path, what: "secret file \(path)")
+        case .credential(let name):
+            guard let directory = environment["CREDENTIALS_DIRECTORY"] else {
+                throw DropsyncError("SECRET_NOT_FOUND", "credential \(name): CREDENTIALS_DIRECTORY is not set (LoadCredential= in the unit)")
+            }
+            return try Self.read(directory + "/" + name, what: "credential \(name)")
+        }
+    }
+
+    private static func read(_ path: String, what: String) throws(DropsyncError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DropsyncError("SECRET_NOT_FOUND", "\(what) cannot be read")
+        }
+        var text = String(decoding: data, as: UTF8.self)
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+}

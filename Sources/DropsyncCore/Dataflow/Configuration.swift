@@ -1,0 +1,62 @@
+import Foundation
+
+/// Everything in a `conf.d/` directory: daemon settings and the dataflows, each checked and
+/// compiled. `dropsync check` and the daemon both load through here.
+public struct Configuration: Sendable {
+    public var directory: String
+    public var settings: DaemonSettings
+    public var dataflows: [CompiledDataflow]
+    public var diagnostics: [Diagnostic]
+
+    public var isValid: Bool { diagnostics.isEmpty }
+
+    public func dataflow(named name: String) -> CompiledDataflow? { dataflows.first { $0.dataflow.name == name } }
+
+    /// Loads every `*.json` file of `directory`; problems are collected, never thrown.
+    public static func load(directory: String, registry: ComponentRegistry) -> Configuration {
+        var diagnostics: [Diagnostic] = []
+        var settings = DaemonSettings()
+        var dataflows: [CompiledDataflow] = []
+        let files: [String]
+        do {
+            files = try FileManager.default.contentsOfDirectory(atPath: directory)
+                .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: directory) ? "cannot be read" : "does not exist"
+            diagnostics.append(Diagnostic(file: directory, message: "the configuration directory \(reason)"))
+            return Configuration(directory: directory, settings: settings, dataflows: [], diagnostics: diagnostics)
+        }
+        var firstFileByName: [String: String] = [:]
+        for name in files {
+            let path = directory + "/" + name
+            guard let document = parse(path, into: &diagnostics) else { continue }
+            if name == DaemonSettings.fileName {
+                settings = DaemonSettings.decode(document, file: path, into: &diagnostics)
+                continue
+            }
+            guard let dataflow = DataflowDecoder.decode(document, file: path, into: &diagnostics) else { continue }
+            if let first = firstFileByName[dataflow.name] {
+                diagnostics.append(Diagnostic(file: path, message: "dataflow name '\(dataflow.name)' is already used by \(first)"))
+                continue
+            }
+            firstFileByName[dataflow.name] = path
+            if let compiled = DataflowValidator(registry: registry).compile(dataflow, into: &diagnostics) {
+                dataflows.append(compiled)
+            }
+        }
+        return Configuration(directory: directory, settings: settings, dataflows: dataflows, diagnostics: diagnostics)
+    }
+
+    private static func parse(_ path: String, into diagnostics: inout [Diagnostic]) -> Value? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            diagnostics.append(Diagnostic(file: path, message: "cannot be read"))
+            return nil
+        }
+        do {
+            return try JSONParser.parse(data, allowComments: true)
+        } catch {
+            diagnostics.append(Diagnostic(file: "\(path):\(error.line):\(error.column)", message: "invalid JSON: \(error.message)"))
+            return nil
+        }
+    }
+}

@@ -1,0 +1,79 @@
+/// Turns a parsed JSON document into a `Dataflow`, noting every structural problem.
+enum DataflowDecoder {
+    static func decode(_ document: Value, file: String, into diagnostics: inout [Diagnostic]) -> Dataflow? {
+        guard case .object(let object) = document else {
+            diagnostics.append(Diagnostic(file: file, message: "a dataflow must be a JSON object, got \(document.typeName)"))
+            return nil
+        }
+        let known: Set = ["name", "description", "schedule", "steps", "id", "lastRuntime", "status", "version"]
+        for name in object.names where !known.contains(name) {
+            diagnostics.append(Diagnostic(file: file, message: "unknown dataflow field '\(name)'"))
+        }
+        guard case .string(let name)? = object["name"], !name.isEmpty else {
+            diagnostics.append(Diagnostic(file: file, message: "the dataflow needs a non-empty string 'name'"))
+            return nil
+        }
+        var schedule: Record?
+        if let value = object["schedule"], !value.isNull {
+            if case .object(let record) = value { schedule = record } else {
+                diagnostics.append(Diagnostic(file: file, message: "'schedule' must be an object"))
+            }
+        }
+        guard case .array(let items)? = object["steps"], !items.isEmpty else {
+            diagnostics.append(Diagnostic(file: file, message: "the dataflow needs a non-empty 'steps' array"))
+            return nil
+        }
+        var steps: [StepDefinition] = []
+        for (position, item) in items.enumerated() {
+            if let step = decodeStep(item, position: position, file: file, into: &diagnostics) { steps.append(step) }
+        }
+        return Dataflow(
+            name: name, description: object["description"]?.stringValue ?? "", schedule: schedule,
+            steps: steps, file: file)
+    }
+
+    private static func decodeStep(_ item: Value, position: Int, file: String, into diagnostics: inout [Diagnostic]) -> StepDefinition? {
+        guard case .object(let object) = item else {
+            diagnostics.append(Diagnostic(file: file, message: "steps[\(position)] must be an object"))
+            return nil
+        }
+        guard case .string(let id)? = object["id"], !id.isEmpty else {
+            diagnostics.append(Diagnostic(file: file, message: "steps[\(position)] needs a non-empty string 'id'"))
+            return nil
+        }
+        for name in object.names where !["id", "type", "params", "next", "error"].contains(name) {
+            diagnostics.append(Diagnostic(file: file, step: id, message: "unknown step field '\(name)'"))
+        }
+        guard case .string(let type)? = object["type"], !type.isEmpty else {
+            diagnostics.append(Diagnostic(file: file, step: id, message: "the step needs a non-empty string 'type'"))
+            return nil
+        }
+        var params = Record()
+        switch object["params"] {
+        case nil, .null?: break
+        case .object(let record)?: params = record
+        case let other?:
+            diagnostics.append(Diagnostic(file: file, step: id, message: "'params' must be an object, got \(other.typeName)"))
+        }
+        return StepDefinition(
+            id: id, type: type, params: params,
+            next: links(object["next"], "next", step: id, file: file, into: &diagnostics),
+            error: links(object["error"], "error", step: id, file: file, into: &diagnostics))
+    }
+
+    private static func links(_ value: Value?, _ field: String, step: String, file: String, into diagnostics: inout [Diagnostic]) -> [String] {
+        switch value {
+        case nil, .null?: return []
+        case .string(let single)?: return [single]
+        case .array(let items)?:
+            let ids = items.compactMap(\.stringValue)
+            if ids.count != items.count {
+                diagnostics.append(Diagnostic(file: file, step: step, message: "'\(field)' must list step ids as strings"))
+            }
+            return ids
+        case let other?:
+            diagnostics.append(Diagnostic(file: file, step: step, message: "'\(field)' must be an array of step ids, got \(other.typeName)"))
+            return []
+        }
+    }
+}

@@ -1,0 +1,168 @@
+/// Checks a dataflow against the registry and compiles its steps, collecting every problem.
+public struct DataflowValidator {
+    public let registry: ComponentRegistry
+
+    public init(registry: ComponentRegistry) { self.registry = registry }
+
+    /// The compiled dataflow, or nil when any problem was found (all of them appended).
+    public func compile(_ dataflow: Dataflow, into diagnostics: inout [Diagnostic]) -> CompiledDataflow? {
+        let before = diagnostics.count
+        let file = dataflow.file
+        func report(_ step: String?, _ param: String?, _ message: String) {
+            diagnostics.append(Diagnostic(file: file, step: step, param: param, message: message))
+        }
+
+        var seen: Set<String> = []
+        for step in dataflow.steps where !seen.insert(step.id).inserted {
+            report(step.id, nil, "duplicate step id")
+        }
+
+        var compiled: [String: CompiledStep] = [:]
+        for step in dataflow.steps where compiled[step.id] == nil {
+            guard let component = registry.component(named: step.type) else {
+                report(step.id, nil, unknownTypeMessage(step.type))
+                continue
+            }
+            if let instance = compileParams(step, component, baseDirectory: directory(of: file), report: report) {
+                compiled[step.id] = CompiledStep(definition: step, spec: component.spec, component: instance)
+            }
+        }
+
+        checkEdges(dataflow, compiled, report: report)
+        checkEntryPointsAndCycles(dataflow, compiled, report: report)
+
+        guard diagnostics.count == before else { return nil }
+        return CompiledDataflow(dataflow: dataflow, steps: dataflow.steps.compactMap { compiled[$0.id] })
+    }
+
+    private func unknownTypeMessage(_ type: String) -> String {
+        if IdentitySyncCatalog.unsupported.contains(type) {
+            return "type '\(type)' is an IdentitySync component that dropsync does not support"
+        }
+        if let nearest = registry.nearestName(to: type) {
+            return "unknown type '\(type)'; did you mean '\(nearest)'?"
+        }
+        return "unknown type '\(type)' (see `dropsync components`)"
+    }
+
+    private func compileParams(
+        _ step: StepDefinition, _ component: any Component.Type, baseDirectory: String,
+        report: (String?, String?, String) -> Void
+    ) -> (any Component)? {
+        let spec = component.spec
+        var problems = false
+        for field in step.params.fields {
+            guard let param = spec.param(field.name) else {
+                let nearest = spec.params.map(\.name).min { EditDistance.between($0, field.name) < EditDistance.between($1, field.name) }
+                let hint = nearest.flatMap { EditDistance.between($0, field.name) <= 3 ? "; did you mean '\($0)'?" : nil } ?? ""
+                report(step.id, field.name, "unknown param for \(spec.type)\(hint)")
+                problems = true
+                continue
+            }
+            if field.value.isNull { continue }
+            if let mismatch = param.type.mismatch(field.value) {
+                report(step.id, field.name, mismatch)
+                problems = true
+            }
+        }
+        for param in spec.params where param.required && (step.params[param.name] ?? .null).isNull {
+            report(step.id, param.name, "is required (\(param.type))")
+            problems = true
+        }
+        guard !problems else { return nil }
+        do {
+            return try component.init(params: Params(step.params, spec: spec, baseDirectory: baseDirectory))
+        } catch {
+            report(step.id, error.param, error.message)
+            return nil
+        }
+    }
+
+    private func checkEdges(_ dataflow: Dataflow, _ compiled: [String: CompiledStep], report: (String?, String?, String) -> Void) {
+        var fileInputs: [String: Int] = [:]
+        for step in dataflow.steps {
+            for (links, isError) in [(step.next, false), (step.error, true)] {
+                let field = isError ? "error" : "next"
+                for target in links {
+                    guard dataflow.step(target) != nil else {
+                        report(step.id, nil, "'\(field)' names step '\(target)', which does not exist")
+                        continue
+                    }
+                    guard let source = compiled[step.id], let destination = compiled[target] else { continue }
+                    let carried: PortKind = isError ? .records : source.spec.output
+                    if isError && !source.spec.rejectsRecords {
+                        report(step.id, nil, "\(source.spec.type) rejects no records, so it cannot have an 'error' path")
+                    } else if carried == .nothing {
+                        report(step.id, nil, "\(source.spec.type) produces nothing, so it cannot lead to '\(target)'")
+                    } else if destination.spec.input != carried {
+                        report(step.id, nil, "'\(field)' sends \(describe(carried)) to '\(target)', but \(destination.spec.type) takes \(describe(destination.spec.input))")
+                    } else if carried == .file {
+                        fileInputs[target, default: 0] += 1
+                    }
+                }
+            }
+        }
+        for (target, count) in fileInputs.sorted(by: { $0.key < $1.key }) where count > 1 {
+            report(target, nil, "a file step takes files from one step only; \(count) steps lead to it")
+        }
+    }
+
+    private func checkEntryPointsAndCycles(_ dataflow: Dataflow, _ compiled: [String: CompiledStep], report: (String?, String?, String) -> Void) {
+        let targets = Set(dataflow.steps.flatMap { $0.next + $0.error })
+        let entries = dataflow.steps.filter { !targets.contains($0.id) }
+        if entries.isEmpty {
+            report(nil, nil, "no entry point: every step is named in some 'next' or 'error'")
+        }
+        for entry in entries {
+            if let spec = compiled[entry.id]?.spec, spec.input != .nothing {
+                report(entry.id, nil, "nothing leads to this step, but \(spec.type) needs \(describe(spec.input)) as input")
+            }
+        }
+        for step in dataflow.steps where targets.contains(step.id) {
+            if let spec = compiled[step.id]?.spec, spec.input == .nothing {
+                report(step.id, nil, "\(spec.type) reads from its own source; no step may lead to it")
+            }
+        }
+        if let cycle = findCycle(dataflow) {
+            report(cycle.first, nil, "the steps form a cycle: " + cycle.joined(separator: " → "))
+        }
+    }
+
+    private func findCycle(_ dataflow: Dataflow) -> [String]? {
+        var state: [String: Bool] = [:]  // false = on the path, true = finished
+        var path: [String] = []
+        func visit(_ id: String) -> [String]? {
+            if let finished = state[id] {
+                if finished { return nil }
+                let start = path.firstIndex(of: id) ?? 0
+                return Array(path[start...]) + [id]
+            }
+            guard let step = dataflow.step(id) else { return nil }
+            state[id] = false
+            path.append(id)
+            for target in step.next + step.error {
+                if let cycle = visit(target) { return cycle }
+            }
+            path.removeLast()
+            state[id] = true
+            return nil
+        }
+        for step in dataflow.steps {
+            if let cycle = visit(step.id) { return cycle }
+        }
+        return nil
+    }
+
+    private func describe(_ kind: PortKind) -> String {
+        switch kind {
+        case .nothing: "no input"
+        case .file: "files"
+        case .records: "records"
+        }
+    }
+
+    private func directory(of file: String) -> String {
+        guard let slash = file.lastIndex(of: "/") else { return "." }
+        return String(file[..<slash])
+    }
+}

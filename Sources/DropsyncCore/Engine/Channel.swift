@@ -1,0 +1,160 @@
+import Synchronization
+
+/// A bounded channel of packets between steps: many producers, one consumer.
+///
+/// `send` suspends while the buffer is full (back-pressure) and returns false once the consumer
+/// has closed the channel (it needs no more). `receive` returns nil when every producer has
+/// finished and the buffer is drained. Both throw `CancellationError` when the task is cancelled.
+public final class Channel: Sendable {
+    private struct State {
+        var buffer: [Packet] = []
+        var head = 0
+        var producers: Int
+        var closed = false
+        var receiver: (id: Int, continuation: CheckedContinuation<Packet?, any Error>)?
+        var senders: [(id: Int, packet: Packet, continuation: CheckedContinuation<Bool, any Error>)] = []
+        var nextID = 0
+
+        var count: Int { buffer.count - head }
+
+        /// Takes the oldest packet and lets the longest-waiting sender into the freed place.
+        mutating func pop() -> Packet {
+            let packet = buffer[head]
+            head += 1
+            if head > 64 && head * 2 > buffer.count {
+                buffer.removeFirst(head)
+                head = 0
+            }
+            if !senders.isEmpty {
+                let sender = senders.removeFirst()
+                buffer.append(sender.packet)
+                sender.continuation.resume(returning: true)
+            }
+            return packet
+        }
+    }
+
+    private let state: Mutex<State>
+    public let capacity: Int
+
+    public init(capacity: Int = 8, producers: Int = 1) {
+        self.capacity = capacity
+        state = Mutex(State(producers: producers))
+    }
+
+    /// Sends one packet; false when the consumer closed the channel.
+    public func send(_ packet: Packet) async throws -> Bool {
+        try Task.checkCancellation()
+        enum Outcome { case done(Bool), wait(Int) }
+        let outcome: Outcome = state.withLock { state in
+            if state.closed { return .done(false) }
+            if let receiver = state.receiver {
+                state.receiver = nil
+                receiver.continuation.resume(returning: packet)
+                return .done(true)
+            }
+            if state.count < capacity {
+                state.buffer.append(packet)
+                return .done(true)
+            }
+            state.nextID += 1
+            return .wait(state.nextID)
+        }
+        guard case .wait(let id) = outcome else {
+            if case .done(let accepted) = outcome { return accepted }
+            return false
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Bool, any Error>) in
+                enum Registration { case resume(Bool), cancelled, waiting }
+                let registration: Registration = state.withLock { state in
+                    if state.closed { return .resume(false) }
+                    if state.count < capacity {
+                        state.buffer.append(packet)
+                        return .resume(true)
+                    }
+                    // The cancellation flag is set before onCancel runs, so checking it under the
+                    // lock closes the race with the handler.
+                    if Task.isCancelled { return .cancelled }
+                    state.senders.append((id, packet, continuation))
+                    return .waiting
+                }
+                switch registration {
+                case .resume(let accepted): continuation.resume(returning: accepted)
+                case .cancelled: continuation.resume(throwing: CancellationError())
+                case .waiting: break
+                }
+            }
+        } onCancel: {
+            let waiting = state.withLock { state -> CheckedContinuation<Bool, any Error>? in
+                guard let index = state.senders.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.senders.remove(at: index).continuation
+            }
+            waiting?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// The next packet, or nil when all producers have finished and nothing is left.
+    public func receive() async throws -> Packet? {
+        try Task.checkCancellation()
+        enum Outcome { case packet(Packet?), wait(Int) }
+        let outcome: Outcome = state.withLock { state in
+            if state.count > 0 { return .packet(state.pop()) }
+            if state.producers == 0 || state.closed { return .packet(nil) }
+            state.nextID += 1
+            return .wait(state.nextID)
+        }
+        guard case .wait(let id) = outcome else {
+            if case .packet(let packet) = outcome { return packet }
+            return nil
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Packet?, any Error>) in
+                enum Registration { case resume(Packet?), cancelled, waiting }
+                let registration: Registration = state.withLock { state in
+                    if state.count > 0 { return .resume(state.pop()) }
+                    if state.producers == 0 || state.closed { return .resume(nil) }
+                    if Task.isCancelled { return .cancelled }
+                    state.receiver = (id, continuation)
+                    return .waiting
+                }
+                switch registration {
+                case .resume(let packet): continuation.resume(returning: packet)
+                case .cancelled: continuation.resume(throwing: CancellationError())
+                case .waiting: break
+                }
+            }
+        } onCancel: {
+            let waiting = state.withLock { state -> CheckedContinuation<Packet?, any Error>? in
+                guard let receiver = state.receiver, receiver.id == id else { return nil }
+                state.receiver = nil
+                return receiver.continuation
+            }
+            waiting?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// One producer is done; after the last one the consumer sees the end once the buffer drains.
+    public func finishProducer() {
+        let receiver = state.withLock { state -> CheckedContinuation<Packet?, any Error>? in
+            state.producers = max(0, state.producers - 1)
+            guard state.producers == 0, state.count == 0, let receiver = state.receiver else { return nil }
+            state.receiver = nil
+            return receiver.continuation
+        }
+        receiver?.resume(returning: nil)
+    }
+
+    /// The consumer needs nothing more: drop what is buffered and release waiting producers.
+    public func close() {
+        let senders = state.withLock { state in
+            state.closed = true
+            state.buffer = []
+            state.head = 0
+            let waiting = state.senders
+            state.senders = []
+            return waiting
+        }
+        for sender in senders { sender.continuation.resume(returning: false) }
+    }
+}

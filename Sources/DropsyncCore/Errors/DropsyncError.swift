@@ -1,0 +1,67 @@
+/// An error a job or a command reports: a stable code, a message that names where, and the cause.
+///
+/// Messages name the dataflow, step, file and line where known — never a secret or a record's
+/// values.
+public struct DropsyncError: Error, Sendable, CustomStringConvertible {
+    /// A stable UPPER_SNAKE identifier (`GZIP_TRUNCATED`, `FILE_NOT_FOUND`, …).
+    public var code: String
+    public var message: String
+    public var step: String?
+    public var file: String?
+    public var line: Int?
+
+    public init(_ code: String, _ message: String, file: String? = nil, line: Int? = nil, step: String? = nil) {
+        self.code = code
+        self.message = message
+        self.file = file
+        self.line = line
+        self.step = step
+    }
+
+    public var description: String {
+        var parts: [String] = []
+        if let step { parts.append("step '\(step)'") }
+        if let file { parts.append(line.map { "\(file):\($0)" } ?? file) }
+        let place = parts.isEmpty ? "" : parts.joined(separator: ", ") + ": "
+        return "\(place)\(message) [\(code)]"
+    }
+
+    /// The same error, attributed to a step unless it already names one.
+    public func inStep(_ id: String) -> DropsyncError {
+        var copy = self
+        if copy.step == nil { copy.step = id }
+        return copy
+    }
+}
+
+/// One configuration problem, located by file, step and param.
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var step: String?
+    public var param: String?
+    public var message: String
+
+    public init(file: String, step: String? = nil, param: String? = nil, message: String) {
+        self.file = file
+        self.step = step
+        self.param = param
+        self.message = message
+    }
+
+    public var description: String {
+        var place = file
+        if let step { place += ": step '\(step)'" }
+        if let param { place += " param '\(param)'" }
+        return "\(place): \(message)"
+    }
+}
+
+/// A problem with one param value that the spec's type check cannot see (a bad regex, …).
+public struct ParamError: Error, Sendable {
+    public var param: String
+    public var message: String
+    public init(_ param: String, _ message: String) {
+        self.param = param
+        self.message = message
+    }
+}
