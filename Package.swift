@@ -20,15 +20,16 @@ let package = Package(
             dependencies: ["DropsyncCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "DropsyncComponents", dependencies: ["DropsyncCore", "DropsyncStore", "Gzip"]),
         .target(name: "DropsyncEngine", dependencies: ["DropsyncCore"]),
+        .target(name: "DropsyncDaemon", dependencies: ["DropsyncCore", "DropsyncEngine", "DropsyncStore"]),
         .executableTarget(
             name: "dropsync",
             dependencies: [
-                "DropsyncCore", "DropsyncEngine", "DropsyncComponents", "DropsyncStore",
+                "DropsyncCore", "DropsyncDaemon", "DropsyncComponents", "DropsyncStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(
             name: "DropsyncTesting",
-            dependencies: ["DropsyncCore", "DropsyncEngine", "DropsyncComponents", "DropsyncStore"],
+            dependencies: ["DropsyncCore", "DropsyncEngine", "DropsyncComponents", "DropsyncStore", "DropsyncDaemon"],
             path: "Tests/DropsyncTesting"),
         .testTarget(name: "DropsyncCoreTests", dependencies: ["DropsyncCore"]),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"]),

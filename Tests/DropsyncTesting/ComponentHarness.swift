@@ -78,10 +78,8 @@ public enum ComponentHarness {
         do {
             try await component.run(step)
         } catch {
-            outputChannel.close()
-            errorChannel.close()
-            step.output.finish()
-            step.errorOutput.finish()
+            step.output.abort()
+            step.errorOutput.abort()
             _ = try? await (output, errors)
             throw error
         }

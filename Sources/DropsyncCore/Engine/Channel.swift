@@ -4,13 +4,15 @@ import Synchronization
 ///
 /// `send` suspends while the buffer is full (back-pressure) and returns false once the consumer
 /// has closed the channel (it needs no more). `receive` returns nil when every producer has
-/// finished and the buffer is drained. Both throw `CancellationError` when the task is cancelled.
+/// finished and the buffer is drained. Both throw `CancellationError` when the task is cancelled
+/// or a step on either side failed (`abort`), so a failure is never mistaken for a normal end.
 public final class Channel: Sendable {
     private struct State {
         var buffer: [Packet] = []
         var head = 0
         var producers: Int
         var closed = false
+        var aborted = false
         var receiver: (id: Int, continuation: CheckedContinuation<Packet?, any Error>)?
         var senders: [(id: Int, packet: Packet, continuation: CheckedContinuation<Bool, any Error>)] = []
         var nextID = 0
@@ -46,7 +48,8 @@ public final class Channel: Sendable {
     public func send(_ packet: Packet) async throws -> Bool {
         try Task.checkCancellation()
         enum Outcome { case done(Bool), wait(Int) }
-        let outcome: Outcome = state.withLock { state in
+        let outcome: Outcome = try state.withLock { state in
+            if state.aborted { throw CancellationError() }
             if state.closed { return .done(false) }
             if let receiver = state.receiver {
                 state.receiver = nil
@@ -68,6 +71,7 @@ public final class Channel: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Bool, any Error>) in
                 enum Registration { case resume(Bool), cancelled, waiting }
                 let registration: Registration = state.withLock { state in
+                    if state.aborted { return .cancelled }
                     if state.closed { return .resume(false) }
                     if state.count < capacity {
                         state.buffer.append(packet)
@@ -98,7 +102,8 @@ public final class Channel: Sendable {
     public func receive() async throws -> Packet? {
         try Task.checkCancellation()
         enum Outcome { case packet(Packet?), wait(Int) }
-        let outcome: Outcome = state.withLock { state in
+        let outcome: Outcome = try state.withLock { state in
+            if state.aborted { throw CancellationError() }
             if state.count > 0 { return .packet(state.pop()) }
             if state.producers == 0 || state.closed { return .packet(nil) }
             state.nextID += 1
@@ -112,6 +117,7 @@ public final class Channel: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Packet?, any Error>) in
                 enum Registration { case resume(Packet?), cancelled, waiting }
                 let registration: Registration = state.withLock { state in
+                    if state.aborted { return .cancelled }
                     if state.count > 0 { return .resume(state.pop()) }
                     if state.producers == 0 || state.closed { return .resume(nil) }
                     if Task.isCancelled { return .cancelled }
@@ -156,5 +162,21 @@ public final class Channel: Sendable {
             return waiting
         }
         for sender in senders { sender.continuation.resume(returning: false) }
+    }
+
+    /// A step on either side failed: wake everyone waiting with `CancellationError`, and make
+    /// every later `send` and `receive` throw it too.
+    public func abort() {
+        let (receiver, senders) = state.withLock { state in
+            state.aborted = true
+            state.buffer = []
+            state.head = 0
+            let waiting = (state.receiver, state.senders)
+            state.receiver = nil
+            state.senders = []
+            return waiting
+        }
+        receiver?.continuation.resume(throwing: CancellationError())
+        for sender in senders { sender.continuation.resume(throwing: CancellationError()) }
     }
 }

@@ -45,6 +45,9 @@ public struct Outlet: Sendable {
     }
 
     public func finish() { for channel in channels { channel.finishProducer() } }
+
+    /// The step failed: downstream must not take what it got so far for a complete input.
+    public func abort() { for channel in channels { channel.abort() } }
 }
 
 /// The incoming side of a step: the packets of every upstream step, merged.
@@ -58,6 +61,9 @@ public struct Inlet: Sendable {
 
     /// Tells upstream that this step needs nothing more.
     public func close() { channel?.close() }
+
+    /// The step failed: upstream stops with an error instead of a normal end.
+    public func abort() { channel?.abort() }
 }
 
 /// A record rejected by a step: why, and (for parse errors) where.

@@ -1,0 +1,53 @@
+import DropsyncCore
+import DropsyncEngine
+import DropsyncStore
+import Foundation
+
+/// Runs jobs with their state: opens the job in the history, hands the engine the services the
+/// components need, then records the outcome in the history and the ledger.
+///
+/// `dropsync run` and the daemon both start jobs through here.
+public struct JobExecutor: Sendable {
+    public let database: StateDatabase
+    public let accounts: AccountStore
+    public var runner = JobRunner()
+
+    public init(database: StateDatabase) {
+        self.database = database
+        accounts = AccountStore(database: database)
+    }
+
+    /// A job that has an id and a context but has not run yet (so a caller can watch its progress).
+    public struct PendingJob: Sendable {
+        public let dataflow: CompiledDataflow
+        public let context: JobContext
+        public let trigger: String
+    }
+
+    public func prepare(_ dataflow: CompiledDataflow, trigger: String, explicitFiles: [String]? = nil, limit: Int? = nil) throws -> PendingJob {
+        let startedAt = Date()
+        let id = try JobStore(database: database).start(dataflow: dataflow.name, trigger: trigger, startedAt: startedAt)
+        var services = Services()
+        services.register(accounts)
+        let context = JobContext(
+            jobID: id, dataflow: dataflow.name, startedAt: startedAt, limit: limit,
+            explicitFiles: explicitFiles, services: services)
+        return PendingJob(dataflow: dataflow, context: context, trigger: trigger)
+    }
+
+    /// Runs the job to its end and records it; the report says how it ended.
+    public func execute(_ pending: PendingJob) async throws -> JobReport {
+        let report = await runner.run(pending.dataflow, job: pending.context, trigger: pending.trigger)
+        try JobStore(database: database).finish(report)
+        let ledger = LedgerStore(database: database)
+        let status: LedgerStatus = report.status == .succeeded ? .succeeded : .failed
+        for file in report.files {
+            try ledger.record(file, status: status, job: report.id, contentHash: nil, error: report.failure)
+        }
+        return report
+    }
+
+    public func run(_ dataflow: CompiledDataflow, trigger: String, explicitFiles: [String]? = nil, limit: Int? = nil) async throws -> JobReport {
+        try await execute(prepare(dataflow, trigger: trigger, explicitFiles: explicitFiles, limit: limit))
+    }
+}

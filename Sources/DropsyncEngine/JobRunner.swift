@@ -1,0 +1,89 @@
+import DropsyncCore
+import Foundation
+
+/// Runs one job of a compiled dataflow: one bounded channel into every step that has inputs,
+/// every step a child task (on a thread of its own) of one task group.
+///
+/// The first step that throws fails the job: the group cancels the other steps, whose writers
+/// roll back what they had not committed. Cancelling the calling task cancels the job.
+public struct JobRunner: Sendable {
+    /// Packets buffered on each edge: batches of records or chunks of bytes.
+    public var channelCapacity: Int
+
+    public init(channelCapacity: Int = 8) { self.channelCapacity = channelCapacity }
+
+    public func run(_ dataflow: CompiledDataflow, job: JobContext, trigger: String) async -> JobReport {
+        let incoming = dataflow.incomingEdges
+        var inputs: [String: Channel] = [:]
+        for step in dataflow.steps {
+            if let count = incoming[step.id], count > 0 {
+                inputs[step.id] = Channel(capacity: channelCapacity, producers: count)
+            }
+        }
+        let runs = dataflow.steps.map { step in
+            StepRun(
+                id: step.id, type: step.spec.type, input: Inlet(inputs[step.id]),
+                output: Outlet(step.definition.next.compactMap { inputs[$0] }),
+                errorOutput: Outlet(step.definition.error.compactMap { inputs[$0] }),
+                metrics: StepMetrics(), job: job)
+        }
+        job.trace(.info, "job started (\(trigger))")
+        var failure: (any Error)?
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var threads: [StepThread] = []
+                defer { threads.forEach { $0.stop() } }
+                for (step, run) in zip(dataflow.steps, runs) {
+                    let thread = StepThread(name: "dropsync \(step.id)")
+                    threads.append(thread)
+                    group.addTask(executorPreference: thread) {
+                        do {
+                            try await step.component.run(run)
+                        } catch {
+                            run.input.abort()
+                            run.output.abort()
+                            run.errorOutput.abort()
+                            throw (error as? DropsyncError)?.inStep(step.id) ?? error
+                        }
+                        run.input.close()
+                        run.output.finish()
+                        run.errorOutput.finish()
+                    }
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            failure = error
+        }
+        return report(dataflow, job: job, trigger: trigger, runs: runs, failure: failure)
+    }
+
+    private func report(_ dataflow: CompiledDataflow, job: JobContext, trigger: String, runs: [StepRun], failure: (any Error)?) -> JobReport {
+        let status: JobStatus
+        var message: String?
+        switch failure {
+        case nil: status = .succeeded
+        case is CancellationError: status = .cancelled
+        case let error?:
+            status = .failed
+            message = String(describing: error)
+        }
+        if let message { job.trace(.error, message) }
+        let steps = zip(dataflow.steps, runs).map { step, run in
+            StepReport(
+                id: step.id, type: step.spec.type,
+                durationMs: run.metrics.busyNanoseconds.value / 1_000_000,
+                input: run.metrics.input.value, output: run.metrics.output.value, errors: run.metrics.errors.value,
+                bytesIn: run.metrics.bytesIn.value, bytesOut: run.metrics.bytesOut.value)
+        }
+        let processed = zip(dataflow.steps, steps)
+            .filter { $0.0.spec.output == .records && $0.0.spec.input != .records }
+            .reduce(0) { $0 + $1.1.output + $1.1.errors }
+        let errors = steps.reduce(0) { $0 + $1.errors }
+        job.trace(.info, "job \(status.rawValue): \(processed) records processed, \(errors) rejected")
+        return JobReport(
+            id: job.jobID, dataflow: dataflow.name, trigger: trigger, status: status, startedAt: job.startedAt,
+            endedAt: Date(), processed: processed, errors: errors, steps: steps, errorSamples: job.errorSamples,
+            trace: job.traceLines, failure: message, files: job.sources)
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct Dropsync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dropsync",
+        abstract: "Runs IdentitySync-style dataflows on drop-zone files, with its state in SQLite.",
+        subcommands: [
+            CheckCommand.self, RunCommand.self, JobsCommand.self, JobCommand.self, AccountsCommand.self,
+            ComponentsCommand.self, GraphCommand.self,
+        ])
+}

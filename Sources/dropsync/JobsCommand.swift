@@ -1,0 +1,37 @@
+import ArgumentParser
+import DropsyncCore
+import DropsyncStore
+
+struct JobsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "jobs", abstract: "Lists recent jobs, newest first.")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Only jobs of this dataflow.")
+    var flow: String?
+
+    @Option(help: "How many jobs to list.")
+    var limit = 20
+
+    @Flag(help: "Print the jobs as a JSON array.")
+    var json = false
+
+    func run() throws {
+        let jobs = try JobStore(database: options.openDatabase()).list(dataflow: flow, limit: limit)
+        if json {
+            Output.json(.array(jobs.map(\.jsonValue)))
+            return
+        }
+        print("id      status     started                   processed   errors  dataflow")
+        for job in jobs {
+            print(job.id.padding(toLength: 8, withPad: " ", startingAt: 0)
+                + job.status.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
+                + UTCDateFormat.iso8601(job.startedAt).padding(toLength: 26, withPad: " ", startingAt: 0)
+                + String(job.processed).leftPadded(9) + String(job.errors).leftPadded(9) + "  " + job.dataflow)
+        }
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import DropsyncCore
+import DropsyncDaemon
+import Foundation
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Runs one job of a dataflow now and prints its summary.")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "The dataflow's name.")
+    var flow: String
+
+    @Option(name: .customLong("file"), help: ArgumentHelp("Read this file instead of listing the drop zone (repeatable).", valueName: "path"))
+    var files: [String] = []
+
+    @Option(help: "Stop the readers after this many records (a test run).")
+    var limit: Int?
+
+    @Flag(help: "Print the job as JSON.")
+    var json = false
+
+    func run() async throws {
+        let configuration = options.loadConfiguration()
+        guard configuration.isValid else {
+            for diagnostic in configuration.diagnostics { Output.error(diagnostic.description) }
+            throw ExitCode(2)
+        }
+        guard let dataflow = configuration.dataflow(named: flow) else {
+            let names = configuration.dataflows.map(\.name).sorted().joined(separator: ", ")
+            throw CommandFailure("no dataflow named '\(flow)' in \(options.configDirectory) (known: \(names))")
+        }
+        let explicitFiles = files.isEmpty ? nil : files.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let executor = JobExecutor(database: try options.openDatabase(configuration.settings))
+        let pending = try executor.prepare(dataflow, trigger: "manual", explicitFiles: explicitFiles, limit: limit)
+        let progress = isatty(STDERR_FILENO) == 1 && !json ? ProgressLine(pending.context) : nil
+        let report = try await executor.execute(pending)
+        progress?.stop()
+        if json { Output.json(report.jsonValue) } else { print(report.summaryText) }
+        if report.status != .succeeded { throw ExitCode.failure }
+    }
+}

@@ -1,0 +1,168 @@
+import DropsyncCore
+import DropsyncTesting
+import Foundation
+import Testing
+
+/// The example import flow, end to end through `dropsync run`: a gzip'd partner CSV into the
+/// account store, with rejected rows written to a DSV file by the error branch.
+@Suite struct ImportFlowTests {
+    let scratch = TemporaryDirectory("import-flow")
+
+    static let flow = """
+        // comments are allowed, as in IdentitySync's samples
+        {
+          "name": "fans",
+          "steps": [
+            { "id": "read", "type": "datasource.read.local",
+              "params": { "path": "../inbound", "fileNameRegex": ".*\\\\.csv\\\\.gz" }, "next": ["gunzip"] },
+            { "id": "gunzip", "type": "file.uncompress.gzip", "next": ["parse"] },
+            { "id": "parse", "type": "file.parse.dsv", "params": { "inferTypes": true },
+              "next": ["rename"], "error": ["format-rejected"] },
+            { "id": "rename", "type": "field.rename", "params": { "fields": [
+                { "sourceField": "email", "targetField": "profile.email" },
+                { "sourceField": "firstName", "targetField": "profile.firstName" },
+                { "sourceField": "points", "targetField": "data.points" } ] },
+              "next": ["write"] },
+            { "id": "write", "type": "datasource.write.account", "error": ["format-rejected"] },
+            { "id": "format-rejected", "type": "file.format.dsv",
+              "params": { "fileName": "rejected_${jobId}.csv" }, "next": ["write-rejected"] },
+            { "id": "write-rejected", "type": "datasource.write.local", "params": { "path": "../rejected" } }
+          ]
+        }
+        """
+
+    static let csv = """
+        UID,email,firstName,points
+        u1,ada@example.com,Ada,10
+        u2,"turing, alan@example.com","Al""an",20
+        u3,short-row
+        ,nobody@example.com,Nemo,0
+        u4,grace@example.com,Grace,30
+
+        """
+
+    init() throws {
+        scratch.write("conf.d/fans.json", Self.flow)
+        try writeGzip("inbound/partner.csv.gz", Self.csv)
+    }
+
+    func writeGzip(_ name: String, _ text: String) throws {
+        let plain = scratch.write(name + ".plain", text)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -nc '\(plain)' > '\(scratch.path)/\(name)' && rm '\(plain)'"]
+        try gzip.run()
+        gzip.waitUntilExit()
+        #expect(gzip.terminationStatus == 0)
+    }
+
+    func dropsync(_ arguments: String...) throws -> DropsyncCommand.Result {
+        try DropsyncCommand.run(arguments + ["--config", scratch.path + "/conf.d", "--state-dir", scratch.path + "/state"], in: scratch)
+    }
+
+    func account(_ uid: String) throws -> Record? {
+        let result = try dropsync("accounts", "get", uid, "--json")
+        guard result.status == 0 else { return nil }
+        return try JSONParser.parse(result.stdout).objectValue
+    }
+
+    @Test("good rows land in the account store, field by field")
+    func importsGoodRows() throws {
+        let run = try dropsync("run", "fans")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let count = try dropsync("accounts", "count")
+        #expect(count.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
+
+        let first = try #require(try account("u1"))
+        #expect(first["UID"] == "u1")
+        #expect(first.value(at: FieldPath("profile.email")!) == "ada@example.com")
+        #expect(first.value(at: FieldPath("profile.firstName")!) == "Ada")
+        #expect(first.value(at: FieldPath("data.points")!) == .int(10))
+        #expect(first["created"]?.stringValue?.hasSuffix("Z") == true)
+        #expect(first["lastUpdatedTimestamp"]?.intValue != nil)
+
+        let second = try #require(try account("u2"))
+        #expect(second.value(at: FieldPath("profile.email")!) == "turing, alan@example.com")
+        #expect(second.value(at: FieldPath("profile.firstName")!) == "Al\"an")
+        #expect(try account("u3") == nil)
+    }
+
+    @Test("rejected rows are written by the error branch with code, step and line")
+    func writesRejectedRows() throws {
+        let run = try dropsync("run", "fans", "--json")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let job = try #require(try JSONParser.parse(run.stdout).objectValue)
+        #expect(job["status"] == "succeeded")
+        #expect(job["errors"] == .int(2))
+        let files = scratch.list("rejected")
+        #expect(files == ["rejected_\(job["id"]!.plainText).csv"])
+        let text = try #require(scratch.readText("rejected/" + files[0]))
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0].hasPrefix("rawLine,lineNumber,errorCode,errorMessage,errorStep") || lines[0].contains("errorCode"))
+        let parseError = try #require(lines.first { $0.contains("WRONG_FIELD_COUNT") })
+        #expect(parseError.contains("u3,short-row"))
+        #expect(parseError.contains(",4,") || parseError.contains("4"))
+        #expect(parseError.contains("parse"))
+        let writeError = try #require(lines.first { $0.contains("MISSING_UID") })
+        #expect(writeError.contains("nobody@example.com"))
+        #expect(writeError.contains("write"))
+    }
+
+    @Test("re-running the same file changes nothing: lastUpdated stays")
+    func reimportIsANoOp() throws {
+        #expect(try dropsync("run", "fans").status == 0)
+        let before = try #require(try account("u1"))
+        #expect(try dropsync("run", "fans").status == 0)
+        let after = try #require(try account("u1"))
+        #expect(before["lastUpdatedTimestamp"] == after["lastUpdatedTimestamp"])
+        #expect(before == after)
+    }
+
+    @Test("a truncated gzip fails the job, names the file and commits nothing")
+    func truncatedGzipFailsTheJob() throws {
+        let whole = try #require(scratch.read("inbound/partner.csv.gz"))
+        scratch.write("inbound/partner.csv.gz", Array(whole.prefix(whole.count - 12)))
+        let run = try dropsync("run", "fans")
+        #expect(run.status != 0)
+        #expect(run.stdout.contains("failed"))
+        #expect(run.stdout.contains("partner.csv.gz"))
+        #expect(try dropsync("accounts", "count").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        let jobs = try #require(try JSONParser.parse(try dropsync("jobs", "--json").stdout).arrayValue)
+        #expect(jobs.first?.objectValue?["status"] == "failed")
+    }
+
+    @Test("job --json has the documented fields")
+    func jobJSONShape() throws {
+        let run = try dropsync("run", "fans", "--json")
+        let id = try #require(try JSONParser.parse(run.stdout).objectValue?["id"]?.stringValue)
+        let shown = try dropsync("job", id, "--json")
+        #expect(shown.status == 0)
+        let job = try #require(try JSONParser.parse(shown.stdout).objectValue)
+        for key in ["id", "dataflow", "status", "startedAt", "endedAt", "processed", "errors", "steps", "errorSamples"] {
+            #expect(job[key] != nil, "missing \(key)")
+        }
+        #expect(job["processed"] == .int(5))
+        let steps = try #require(job["steps"]?.arrayValue?.compactMap(\.objectValue))
+        #expect(steps.map { $0["id"]?.stringValue } == ["read", "gunzip", "parse", "rename", "write", "format-rejected", "write-rejected"])
+        let parse = try #require(steps.first { $0["id"] == "parse" })
+        #expect(parse["output"] == .int(4))
+        #expect(parse["errors"] == .int(1))
+        for key in ["id", "type", "durationMs", "input", "output", "errors"] { #expect(parse[key] != nil) }
+    }
+
+    @Test("--limit stops the readers after N records")
+    func limitStopsEarly() throws {
+        let run = try dropsync("run", "fans", "--limit", "2", "--json")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(try dropsync("accounts", "count").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2")
+    }
+
+    @Test("--file runs the flow on the named file instead of listing the drop zone")
+    func explicitFile() throws {
+        try writeGzip("elsewhere/other.csv.gz", "UID,email,firstName,points\nz9,z@example.com,Zed,1\n")
+        let run = try dropsync("run", "fans", "--file", scratch.path + "/elsewhere/other.csv.gz", "--json")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(try account("z9") != nil)
+        #expect(try account("u1") == nil)
+    }
+}

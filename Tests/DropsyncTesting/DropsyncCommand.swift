@@ -1,0 +1,49 @@
+import Foundation
+
+/// Runs the built `dropsync` executable, as an operator would, and captures what it printed.
+public enum DropsyncCommand {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// The executable next to the test bundle (`.build/<triple>/debug/dropsync`).
+    public static var executable: String {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for directory in [beside, beside.deletingLastPathComponent()] {
+            let candidate = directory.appendingPathComponent("dropsync").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return FileManager.default.currentDirectoryPath + "/.build/debug/dropsync"
+    }
+
+    /// Runs `dropsync arguments…`; output goes to files in `scratch` (never to the runner's pipes),
+    /// and a run that outlives `timeout` is killed with SIGKILL and reaped.
+    public static func run(_ arguments: [String], in scratch: TemporaryDirectory, timeout: Duration = .seconds(120)) throws -> Result {
+        let id = UUID().uuidString.prefix(8)
+        let stdoutPath = "\(scratch.path)/.stdout-\(id)"
+        let stderrPath = "\(scratch.path)/.stderr-\(id)"
+        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "DROPSYNC_CONFIG")
+        environment.removeValue(forKey: "DROPSYNC_STATE_DIR")
+        process.environment = environment
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "")
+    }
+}
