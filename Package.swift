@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "dropsync", targets: ["dropsync"]),
+        .executable(name: "dropsync-bench", targets: ["dropsync-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +28,7 @@ let package = Package(
                 "DropsyncCore", "DropsyncDaemon", "DropsyncComponents", "DropsyncStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .executableTarget(name: "dropsync-bench", dependencies: ["DropsyncCore", "DropsyncComponents"]),
         .target(
             name: "DropsyncTesting",
             dependencies: ["DropsyncCore", "DropsyncEngine", "DropsyncComponents", "DropsyncStore", "DropsyncDaemon"],

@@ -1,0 +1,162 @@
+"""make bench: dropsync's import against baselines run side by side on the same input.
+
+(a) dropsync run: gzip'd CSV → parse → rename → account store (fresh store)
+(b) reference Python importer: csv + json + sqlite3 json_patch upsert, one transaction
+(c) sqlite3 .import of the same CSV into a plain table (the plain-table floor)
+(d) SQLite alone doing dropsync's upsert from a staging table (the engine's ceiling)
+and the DSV parser alone against Python's csv module on the same bytes.
+Prints figures; never fails on speed."""
+import csv
+import gzip
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+WORK = os.path.join(ROOT, "bench-work")
+DROPSYNC = os.path.join(ROOT, ".build", "release", "dropsync")
+PARSER_BENCH = os.path.join(ROOT, ".build", "release", "dropsync-bench")
+sys.path.insert(0, HERE)
+import generate  # noqa: E402
+import reference_import  # noqa: E402
+
+
+def peak_rss_mb(command):
+    """Runs a command under /usr/bin/time -f %M; returns (seconds, peak RSS MB, stdout)."""
+    start = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M"] + command, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{result.stdout}\n{result.stderr}")
+    rss_kb = int(result.stderr.strip().splitlines()[-1])
+    return seconds, rss_kb / 1024, result.stdout
+
+
+def prepare(rows):
+    csv_path = os.path.join(WORK, f"accounts-{rows}.csv")
+    if not os.path.exists(csv_path):
+        generate.main(csv_path + ".tmp", rows)
+        os.rename(csv_path + ".tmp", csv_path)
+    inbound = os.path.join(WORK, "inbound")
+    shutil.rmtree(inbound, ignore_errors=True)
+    os.makedirs(inbound)
+    gz_path = os.path.join(inbound, f"accounts-{rows}.csv.gz")
+    subprocess.run(f"gzip -6 -nc '{csv_path}' > '{gz_path}'", shell=True, check=True)
+    return csv_path, gz_path
+
+
+def fresh(path):
+    shutil.rmtree(path, ignore_errors=True)
+    if path.endswith(".sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+
+
+def run_dropsync(rows):
+    state = os.path.join(WORK, "state-a")
+    fresh(state)
+    seconds, rss, _ = peak_rss_mb([DROPSYNC, "run", "bench-import", "--config", os.path.join(HERE, "conf.d"),
+                                   "--state-dir", state])
+    count = subprocess.run([DROPSYNC, "accounts", "count", "--config", os.path.join(HERE, "conf.d"),
+                            "--state-dir", state], capture_output=True, text=True).stdout.strip()
+    assert int(count) == rows, f"dropsync imported {count} of {rows}"
+    return seconds, rss
+
+
+def run_python(rows, gz_path):
+    database = os.path.join(WORK, "b.sqlite")
+    fresh(database)
+    seconds, rss, out = peak_rss_mb([sys.executable, os.path.join(HERE, "reference_import.py"), database, gz_path])
+    assert int(out.strip()) == rows
+    return seconds, rss
+
+
+def run_sqlite_import(csv_path):
+    database = os.path.join(WORK, "c.sqlite")
+    fresh(database)
+    script = f".mode csv\n.import '{csv_path}' plain\n"
+    start = time.perf_counter()
+    subprocess.run(["sqlite3", database], input=script, text=True, check=True)
+    return time.perf_counter() - start
+
+
+# dropsync's account upsert (DropsyncStore), fed from a staging table instead of bound parameters.
+UPSERT_FROM_STAGING = """INSERT INTO accounts(UID, doc, created, createdTimestamp, lastUpdated, lastUpdatedTimestamp)
+SELECT UID, json_patch('{}', doc), :now, :ms, :now, :ms FROM staging WHERE true
+ON CONFLICT(UID) DO UPDATE SET doc = json_patch(accounts.doc, excluded.doc), lastUpdated = excluded.lastUpdated,
+lastUpdatedTimestamp = excluded.lastUpdatedTimestamp WHERE json_patch(accounts.doc, excluded.doc) IS NOT accounts.doc"""
+
+
+def run_sqlite_upsert(rows, csv_path):
+    """Stages the documents dropsync would write (untimed), then times the upsert alone."""
+    database = os.path.join(WORK, "d.sqlite")
+    fresh(database)
+    db = sqlite3.connect(database, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute(reference_import.SCHEMA)
+    db.execute("CREATE TABLE staging(UID TEXT, doc TEXT)")
+    dumps = json.JSONEncoder(separators=(",", ":")).encode
+    with open(csv_path, encoding="utf-8", newline="") as source:
+        reader = csv.reader(source)
+        next(reader)
+        db.execute("BEGIN")
+        db.executemany("INSERT INTO staging VALUES (?, ?)", (
+            (uid, dumps({"profile": {"email": email, "firstName": first, "lastName": last, "birthYear": int(year)},
+                         "data": {"newsletter": newsletter == "true", "points": int(points), "tags": tags}}))
+            for uid, email, first, last, year, newsletter, points, tags in reader))
+        db.execute("COMMIT")
+    now_ms = int(time.time() * 1000)
+    now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+    start = time.perf_counter()
+    db.execute("BEGIN")
+    db.execute(UPSERT_FROM_STAGING, {"now": now, "ms": now_ms})
+    db.execute("COMMIT")
+    seconds = time.perf_counter() - start
+    assert db.execute("SELECT count(*) FROM accounts").fetchone()[0] == rows
+    return seconds
+
+
+def parser_alone(csv_path):
+    size = os.path.getsize(csv_path)
+    swift = json.loads(subprocess.run([PARSER_BENCH, "parse-dsv", csv_path], capture_output=True, text=True,
+                                      check=True).stdout)
+    with open(csv_path, "rb") as source:
+        data = source.read()
+    start = time.perf_counter()
+    count = sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8"), newline=""))) - 1
+    python_seconds = time.perf_counter() - start
+    assert count == swift["records"], (count, swift["records"])
+    return size / swift["seconds"] / 1e6, size / python_seconds / 1e6
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    sizes = [int(arg) for arg in sys.argv[1:]] or [1_000_000, 3_000_000]
+    for rows in sizes:
+        csv_path, gz_path = prepare(rows)
+        print(f"\n== {rows:,} rows, {os.path.getsize(csv_path) / 1e6:.0f} MB CSV, "
+              f"{os.path.getsize(gz_path) / 1e6:.0f} MB gzip")
+        a, a_rss = run_dropsync(rows)
+        b, b_rss = run_python(rows, gz_path)
+        c = run_sqlite_import(csv_path)
+        d = run_sqlite_upsert(rows, csv_path)
+        rate = lambda seconds: rows / seconds / 1000  # noqa: E731
+        print(f"(a) dropsync run              {a:7.2f} s  {rate(a):7.0f} k rows/s  peak RSS {a_rss:6.1f} MB")
+        print(f"(b) Python csv+json+sqlite3   {b:7.2f} s  {rate(b):7.0f} k rows/s  peak RSS {b_rss:6.1f} MB")
+        print(f"(c) sqlite3 .import (plain)   {c:7.2f} s  {rate(c):7.0f} k rows/s")
+        print(f"(d) SQLite upsert from staging{d:7.2f} s  {rate(d):7.0f} k rows/s")
+        print(f"ratios (throughput): (a)/(b) = {b / a:.2f}   (a)/(c) = {c / a:.2f}   (a)/(d) = {d / a:.2f}")
+        swift_mbs, python_mbs = parser_alone(csv_path)
+        print(f"DSV parser alone: dropsync {swift_mbs:.0f} MB/s, Python csv {python_mbs:.0f} MB/s "
+              f"= {swift_mbs / python_mbs:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
