@@ -31,7 +31,7 @@ let package = Package(
         .executableTarget(name: "dropsync-bench", dependencies: ["DropsyncCore", "DropsyncComponents"]),
         .target(
             name: "DropsyncTesting",
-            dependencies: ["DropsyncCore", "DropsyncEngine", "DropsyncComponents", "DropsyncStore", "DropsyncDaemon"],
+            dependencies: ["DropsyncCore", "DropsyncEngine", "DropsyncComponents", "DropsyncStore"],
             path: "Tests/DropsyncTesting"),
         .testTarget(name: "DropsyncCoreTests", dependencies: ["DropsyncCore"]),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"]),

@@ -8,6 +8,11 @@ public enum DropsyncCommand {
         public var stderr: String
     }
 
+    /// The package's root directory.
+    public static var packageRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
     /// The executable next to the test bundle (`.build/<triple>/debug/dropsync`).
     public static var executable: String {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -15,7 +20,7 @@ public enum DropsyncCommand {
             let candidate = directory.appendingPathComponent("dropsync").path
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        return FileManager.default.currentDirectoryPath + "/.build/debug/dropsync"
+        return packageRoot + "/.build/debug/dropsync"
     }
 
     /// Runs `dropsync arguments…`; output goes to files in `scratch` (never to the runner's pipes),

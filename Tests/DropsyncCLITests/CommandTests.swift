@@ -1,0 +1,65 @@
+import DropsyncCore
+import DropsyncTesting
+import Testing
+
+/// `check`, `components` and `graph` as an operator uses them.
+@Suite struct CommandTests {
+    let scratch = TemporaryDirectory("commands")
+
+    func dropsync(_ arguments: String...) throws -> DropsyncCommand.Result {
+        try DropsyncCommand.run(arguments + ["--config", scratch.path + "/conf.d", "--state-dir", scratch.path + "/state"], in: scratch)
+    }
+
+    @Test("check accepts the shipped example configuration")
+    func checkAcceptsExample() throws {
+        let example = try DropsyncCommand.run(["check", "--config", DropsyncCommand.packageRoot + "/conf.d"], in: scratch)
+        #expect(example.status == 0, "\(example.stderr)")
+        #expect(example.stdout.contains("1 dataflow(s) valid"))
+    }
+
+    @Test("check reports every problem at once with file, step and param, and exits 1")
+    func checkReportsEverything() throws {
+        scratch.write("conf.d/broken.json", """
+            { "name": "broken", "steps": [
+              { "id": "read", "type": "datasource.read.lokal", "params": { "path": "/tmp" }, "next": ["parse"] },
+              { "id": "parse", "type": "file.parse.dsv", "params": { "columnSeparator": 5, "bogus": true }, "next": ["missing"] },
+              { "id": "js", "type": "record.evaluate", "params": {} }
+            ] }
+            """)
+        scratch.write("conf.d/syntax.json", "{ \"name\": \"x\",\n  \"steps\": [ }")
+        let check = try dropsync("check")
+        #expect(check.status == 1)
+        let lines = check.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.contains("broken.json: step 'read'") && $0.contains("did you mean 'datasource.read.local'") })
+        #expect(lines.contains { $0.contains("step 'parse' param 'columnSeparator'") && $0.contains("expected string") })
+        #expect(lines.contains { $0.contains("step 'parse' param 'bogus'") && $0.contains("unknown param") })
+        #expect(lines.contains { $0.contains("step 'parse'") && $0.contains("'missing'") })
+        #expect(lines.contains { $0.contains("step 'js'") && $0.contains("does not support") })
+        #expect(lines.contains { $0.contains("syntax.json:2:") && $0.contains("invalid JSON") })
+    }
+
+    @Test("components --json lists every registered type with its params")
+    func componentsCatalog() throws {
+        let result = try dropsync("components", "--json")
+        #expect(result.status == 0)
+        let catalog = try #require(try JSONParser.parse(result.stdout).arrayValue?.compactMap(\.objectValue))
+        let types = Set(catalog.compactMap { $0["type"]?.stringValue })
+        for type in ["datasource.read.local", "datasource.write.local", "file.uncompress.gzip", "file.compress.gzip",
+                     "file.parse.dsv", "file.format.dsv", "file.parse.json", "file.format.json", "field.rename",
+                     "field.remove", "field.select", "field.move", "field.add", "datasource.write.account"] {
+            #expect(types.contains(type), "missing \(type)")
+        }
+        let parse = try #require(catalog.first { $0["type"] == "file.parse.dsv" })
+        #expect(parse["params"]?.arrayValue?.contains { $0.objectValue?["name"] == "columnSeparator" } == true)
+    }
+
+    @Test("graph prints the dataflow as DOT with success and error edges")
+    func graphAsDOT() throws {
+        let result = try DropsyncCommand.run(
+            ["graph", "import-partner-fans", "--config", DropsyncCommand.packageRoot + "/conf.d"], in: scratch)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("digraph \"import-partner-fans\""))
+        #expect(result.stdout.contains("\"gunzip\" -> \"parse\";"))
+        #expect(result.stdout.contains("\"parse\" -> \"format-rejected\" [style=dashed"))
+    }
+}
