@@ -134,7 +134,7 @@ private final class Counter: Sendable {
 }
 
 /// Waits, yielding rather than sleeping, until `condition` holds or the deadline passes.
-func eventually(within seconds: Int = 5, _ condition: () -> Bool) async -> Bool {
+private func eventually(within seconds: Int = 5, _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + .seconds(seconds)
     while !condition() {
         guard ContinuousClock.now < deadline else { return false }
