@@ -27,6 +27,9 @@ enum DataflowDecoder {
         for (position, item) in items.enumerated() {
             if let step = decodeStep(item, position: position, file: file, into: &diagnostics) { steps.append(step) }
         }
+        // A step that could not be read would make the graph checks report misleading problems
+        // ("names step 'x', which does not exist", "no entry point"); its own diagnostic is enough.
+        guard steps.count == items.count else { return nil }
         return Dataflow(
             name: name, description: object["description"]?.stringValue ?? "", schedule: schedule,
             steps: steps, file: file)

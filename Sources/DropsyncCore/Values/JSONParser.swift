@@ -208,6 +208,7 @@ public struct JSONParser {
             case UInt8(ascii: "\\"):
                 try parseEscape(into: &bytes)
             case 0..<0x20:
+                position -= 1
                 throw error("control character in string")
             default:
                 bytes.append(byte)
