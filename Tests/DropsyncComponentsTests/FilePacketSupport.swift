@@ -18,7 +18,7 @@ func filePackets(_ name: String, _ text: String, chunkSize: Int = 64 * 1024) -> 
 /// Runs `/usr/bin/gzip` with `arguments` on `input` (through a temporary file); returns its stdout.
 func runSystemGzip(_ arguments: [String], input: [UInt8]) throws -> [UInt8] {
     let inputPath = FileManager.default.temporaryDirectory.path + "/gzip-input-\(UUID().uuidString)"
-    FileManager.default.createFile(atPath: inputPath, contents: Data(input))
+    _ = FileManager.default.createFile(atPath: inputPath, contents: Data(input))
     defer { try? FileManager.default.removeItem(atPath: inputPath) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")

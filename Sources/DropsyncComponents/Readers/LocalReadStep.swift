@@ -55,10 +55,14 @@ public struct LocalReadStep: Component {
     }
 
     public func run(_ step: StepRun) async throws {
-        let sources = try step.job.explicitFiles.map(Self.explicitSources) ?? listDirectory()
-        for source in sources {
-            if step.job.limit.isExhausted { return }
-            guard try await send(source, step) else { return }
+        do {
+            let sources = try step.job.explicitFiles.map(Self.explicitSources) ?? listDirectory()
+            for source in sources {
+                if step.job.limit.isExhausted { return }
+                guard try await send(source, step) else { return }
+            }
+        } catch let error as DropsyncError {
+            throw error.inStep(step.id)
         }
     }
 

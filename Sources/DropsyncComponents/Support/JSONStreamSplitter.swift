@@ -34,6 +34,7 @@ struct JSONStreamSplitter {
     private var depth = 0
     private var inString = false
     private var escaped = false
+    private var checkedByteOrderMark = false
 
     private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
@@ -65,9 +66,10 @@ struct JSONStreamSplitter {
     }
 
     private mutating func decideLayout(atEnd: Bool) {
-        if scanned == 0, line == 1 {
+        if !checkedByteOrderMark {
             if pending.count < Self.byteOrderMark.count, !atEnd, Self.byteOrderMark.starts(with: pending) { return }
             if pending.starts(with: Self.byteOrderMark) { pending.removeFirst(Self.byteOrderMark.count) }
+            checkedByteOrderMark = true
         }
         guard let first = pending.first(where: { !Self.isWhiteSpace($0) }) else { return }
         layout = first == UInt8(ascii: "[") ? .array : .lines

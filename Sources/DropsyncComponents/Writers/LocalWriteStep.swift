@@ -39,6 +39,14 @@ public struct LocalWriteStep: Component {
     }
 
     public func run(_ step: StepRun) async throws {
+        do {
+            try await write(step)
+        } catch let error as DropsyncError {
+            throw error.inStep(step.id)
+        }
+    }
+
+    private func write(_ step: StepRun) async throws {
         // Releasing an uncommitted file removes its temporary file: on a throw, on cancellation
         // and when input ends inside a file.
         var pending: PendingFile?
@@ -87,11 +95,7 @@ public struct LocalWriteStep: Component {
                 throw DropsyncError("FILE_WRITE_FAILED", "cannot create directory \(directory)", file: directory, step: step.id)
             }
         }
-        do {
-            return try PendingFile(directory: directory, name: name)
-        } catch {
-            throw error.inStep(step.id)
-        }
+        return try PendingFile(directory: directory, name: name)
     }
 }
 
