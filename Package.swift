@@ -15,7 +15,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "DropsyncCore"),
-        .target(name: "Gzip", dependencies: ["CZlib"]),
+        .target(name: "Gzip", dependencies: ["CZlib", "DropsyncCore"]),
         .target(
             name: "DropsyncStore",
             dependencies: ["DropsyncCore", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -34,7 +34,7 @@ let package = Package(
             dependencies: ["DropsyncCore", "DropsyncEngine", "DropsyncComponents", "DropsyncStore"],
             path: "Tests/DropsyncTesting"),
         .testTarget(name: "DropsyncCoreTests", dependencies: ["DropsyncCore"]),
-        .testTarget(name: "GzipTests", dependencies: ["Gzip"]),
+        .testTarget(name: "GzipTests", dependencies: ["Gzip", "DropsyncCore"]),
         .testTarget(name: "DropsyncStoreTests", dependencies: ["DropsyncStore", "DropsyncTesting"]),
         .testTarget(name: "DropsyncComponentsTests", dependencies: ["DropsyncComponents", "DropsyncTesting"]),
         .testTarget(name: "DropsyncEngineTests", dependencies: ["DropsyncEngine", "DropsyncTesting"]),

@@ -69,10 +69,16 @@ public final class Channel: Sendable {
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Bool, any Error>) in
-                enum Registration { case resume(Bool), cancelled, waiting }
+                enum Registration { case resume(Bool), handOff(CheckedContinuation<Packet?, any Error>), cancelled, waiting }
                 let registration: Registration = state.withLock { state in
                     if state.aborted { return .cancelled }
                     if state.closed { return .resume(false) }
+                    // The consumer may have drained the buffer and started waiting since the
+                    // first check; it must get this packet before any later one.
+                    if let receiver = state.receiver {
+                        state.receiver = nil
+                        return .handOff(receiver.continuation)
+                    }
                     if state.count < capacity {
                         state.buffer.append(packet)
                         return .resume(true)
@@ -85,6 +91,9 @@ public final class Channel: Sendable {
                 }
                 switch registration {
                 case .resume(let accepted): continuation.resume(returning: accepted)
+                case .handOff(let receiver):
+                    receiver.resume(returning: packet)
+                    continuation.resume(returning: true)
                 case .cancelled: continuation.resume(throwing: CancellationError())
                 case .waiting: break
                 }

@@ -1,0 +1,115 @@
+import DropsyncCore
+
+/// `file.parse.json`: turns each JSON file into records, streaming.
+///
+/// A file whose first non-blank byte is `[` is one array of objects; any other file is JSON lines
+/// (one object per line, blank lines skipped). Neither is held whole: records are parsed one at a
+/// time as the bytes arrive. An element that is not an object is rejected (`NOT_AN_OBJECT`); a
+/// line that is not JSON is rejected (`INVALID_JSON`, with `lineNumber` and `rawLine`); an array
+/// file that is not valid JSON fails the job (`INVALID_JSON` naming the file and line).
+public struct JSONParseStep: Component {
+    public static let spec = ComponentSpec(
+        type: "file.parse.json",
+        summary: "Parses JSON files (an array of objects, or one object per line) into records.",
+        input: .file, output: .records, rejectsRecords: true,
+        params: [
+            ParamSpec("addFilename", .boolean, default: false, "Adds a field `filename` with the source file's name to every record."),
+        ])
+
+    let addFilename: Bool
+
+    public init(params: Params) throws(ParamError) {
+        addFilename = params.bool("addFilename") ?? false
+    }
+
+    public func run(_ step: StepRun) async throws {
+        var sender = RecordBatchSender(step: step)
+        var current: (file: FileInfo, splitter: JSONStreamSplitter)?
+        while let packet = try await step.input.next() {
+            switch packet {
+            case .fileStart(let file):
+                step.metrics.input.add(1)
+                current = (file, JSONStreamSplitter())
+            case .bytes(let chunk):
+                guard var active = current else { continue }
+                step.metrics.bytesIn.add(chunk.count)
+                let pieces = try split(active.file, step) { () throws(JSONStreamSplitter.StructureError) in try active.splitter.feed(chunk) }
+                current = active
+                guard try await deliver(pieces, layout: active.splitter.layout, from: active.file, step, &sender) else {
+                    _ = try await endFile(active.file, step, &sender)
+                    return
+                }
+            case .fileEnd:
+                guard var active = current else { continue }
+                current = nil
+                let pieces = try split(active.file, step) { () throws(JSONStreamSplitter.StructureError) in try active.splitter.finish() }
+                _ = try await deliver(pieces, layout: active.splitter.layout, from: active.file, step, &sender)
+                guard try await endFile(active.file, step, &sender) else { return }
+            case .records, .sourceDone:
+                throw DropsyncError("UNEXPECTED_INPUT", "received records on a file input", step: step.id)
+            }
+        }
+        _ = try await sender.flush()
+    }
+
+    /// Runs the splitter, turning a structural fault into the job's failure.
+    private func split(
+        _ file: FileInfo, _ step: StepRun, _ work: () throws(JSONStreamSplitter.StructureError) -> [JSONStreamSplitter.Piece]
+    ) throws -> [JSONStreamSplitter.Piece] {
+        do {
+            return try step.metrics.timed(work)
+        } catch {
+            throw DropsyncError("INVALID_JSON", "invalid JSON array: \(error.message)", file: file.path, line: error.line, step: step.id)
+        }
+    }
+
+    /// Parses pieces into records and rejections and sends them; false when the step should stop.
+    private func deliver(
+        _ pieces: [JSONStreamSplitter.Piece], layout: JSONStreamSplitter.Layout, from file: FileInfo,
+        _ step: StepRun, _ sender: inout RecordBatchSender
+    ) async throws -> Bool {
+        guard !pieces.isEmpty else { return !sender.isStopped }
+        var records: [Record] = []
+        var rejected: [(Record, Rejection)] = []
+        try step.metrics.timed { () throws(DropsyncError) in
+            records.reserveCapacity(pieces.count)
+            for piece in pieces {
+                switch try parse(piece, layout: layout, from: file, step) {
+                case .success(let record): records.append(record)
+                case .failure(let rejection): rejected.append((addFilename ? ["filename": .string(file.name)] : Record(), rejection))
+                }
+            }
+        }
+        try await step.reject(rejected)
+        return try await sender.add(records)
+    }
+
+    private func parse(
+        _ piece: JSONStreamSplitter.Piece, layout: JSONStreamSplitter.Layout, from file: FileInfo, _ step: StepRun
+    ) throws(DropsyncError) -> Result<Record, Rejection> {
+        let value: Value
+        do {
+            value = try JSONParser.parse(piece.bytes)
+        } catch {
+            let line = piece.line + error.line - 1
+            guard layout == .lines else {
+                throw DropsyncError("INVALID_JSON", "invalid JSON: \(error.message)", file: file.path, line: line, step: step.id)
+            }
+            return .failure(Rejection("INVALID_JSON", "line \(line) is not valid JSON: \(error.message)",
+                                      lineNumber: line, rawLine: String(decoding: piece.bytes, as: UTF8.self)))
+        }
+        guard case .object(var record) = value else {
+            return .failure(Rejection("NOT_AN_OBJECT", "line \(piece.line): a JSON \(value.typeName), not an object",
+                                      lineNumber: piece.line, rawLine: String(decoding: piece.bytes, as: UTF8.self)))
+        }
+        if addFilename { record["filename"] = .string(file.name) }
+        return .success(record)
+    }
+
+    /// Sends the file's last records and `sourceDone`; false when the step should stop.
+    private func endFile(_ file: FileInfo, _ step: StepRun, _ sender: inout RecordBatchSender) async throws -> Bool {
+        let wanted = try await sender.flush()
+        try await step.sourceDone(file)
+        return wanted
+    }
+}

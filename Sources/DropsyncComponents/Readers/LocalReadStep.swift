@@ -1,0 +1,171 @@
+import DropsyncCore
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `datasource.read.local`: reads the files of a local directory (a local drop zone).
+///
+/// Lists the directory's regular files whose whole name matches `fileNameRegex`, in the chosen
+/// order, skipping dotfiles, upload temp names (`.part`, `.tmp`, `.filepart`, `.uploading`) and
+/// symlinks that lead out of the directory. When the job names files (`run --file`), reads exactly
+/// those instead. Each file goes downstream as `fileStart`, 128 KiB `bytes` chunks, `fileEnd`.
+public struct LocalReadStep: Component {
+    public static let spec = ComponentSpec(
+        type: "datasource.read.local",
+        summary: "Reads the files of a local directory.",
+        input: .nothing, output: .file,
+        params: [
+            ParamSpec("path", .string, required: true,
+                      "The directory to read; a relative path is relative to the dataflow file's directory."),
+            ParamSpec("fileNameRegex", .string, default: ".*",
+                      "Regular expression the whole file name must match."),
+            ParamSpec("sortBy", .oneOf(["name", "time"]), default: "name",
+                      "Order of the files: by `name` or by modification `time`."),
+            ParamSpec("sortOrder", .oneOf(["ASC", "DESC"]), default: "ASC", "`ASC` (oldest or A first) or `DESC`."),
+        ])
+
+    static let chunkSize = 128 * 1024
+
+    let directory: String
+    /// Checked at load; compiled in `run` (a `Regex` is not `Sendable`).
+    let fileNamePattern: String
+    let sortByTime: Bool
+    let descending: Bool
+
+    public init(params: Params) throws(ParamError) {
+        directory = URL(fileURLWithPath: try params.path("path")).standardized.path
+        _ = try params.regex("fileNameRegex")
+        fileNamePattern = params.string("fileNameRegex") ?? ".*"
+        sortByTime = params.string("sortBy") == "time"
+        descending = params.string("sortOrder") == "DESC"
+    }
+
+    /// A file to read: its name, where downstream will say it is, and what to open.
+    struct Source {
+        var name: String
+        var path: String
+        var location: String
+        var modified: Double
+        /// What `open` gets: the path itself, or the target of a symlink inside the directory.
+        var openPath: String
+        /// Whether a vanished file fails the job (a file the operator named) or is passed over.
+        var mustExist: Bool
+    }
+
+    public func run(_ step: StepRun) async throws {
+        do {
+            let sources = try step.job.explicitFiles.map(Self.explicitSources) ?? listDirectory()
+            for source in sources {
+                if step.job.limit.isExhausted { return }
+                guard try await send(source, step) else { return }
+            }
+        } catch let error as DropsyncError {
+            throw error.inStep(step.id)
+        }
+    }
+
+    /// The files of the directory that qualify, in the configured order.
+    func listDirectory() throws(DropsyncError) -> [Source] {
+        var information = stat()
+        guard stat(directory, &information) == 0 else {
+            let failure = errno
+            throw failure == ENOENT || failure == ENOTDIR
+                ? DropsyncError("FILE_NOT_FOUND", "directory \(directory) does not exist", file: directory)
+                : DropsyncError("FILE_UNREADABLE", "cannot read directory \(directory): \(LocalFile.reason(failure))", file: directory)
+        }
+        guard information.st_mode & S_IFMT == S_IFDIR else {
+            throw DropsyncError("FILE_NOT_FOUND", "\(directory) is not a directory", file: directory)
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw DropsyncError("FILE_UNREADABLE", "cannot list directory \(directory)", file: directory)
+        }
+        let pattern = try? Regex(fileNamePattern)
+        let realDirectory = Self.realPath(directory) ?? directory
+        var sources: [Source] = []
+        for name in names where !FileNames.isTemporary(name) && (try? pattern?.wholeMatch(in: name)) != nil {
+            let path = directory + "/" + name
+            guard lstat(path, &information) == 0 else { continue }
+            var openPath = path
+            if information.st_mode & S_IFMT == S_IFLNK {
+                guard let target = Self.realPath(path), target.hasPrefix(realDirectory + "/"),
+                      stat(target, &information) == 0 else { continue }
+                openPath = target
+            }
+            guard information.st_mode & S_IFMT == S_IFREG else { continue }
+            sources.append(Source(name: name, path: path, location: "local:" + directory,
+                                  modified: Self.seconds(information.st_mtim), openPath: openPath, mustExist: false))
+        }
+        return sources.sorted { first, second in
+            let ascending = sortByTime && first.modified != second.modified
+                ? first.modified < second.modified
+                : first.name < second.name
+            return descending ? !ascending : ascending
+        }
+    }
+
+    /// The files the job names, each checked before any is read.
+    static func explicitSources(_ paths: [String]) throws(DropsyncError) -> [Source] {
+        var sources: [Source] = []
+        for given in paths {
+            let path = URL(fileURLWithPath: given).standardized.path
+            var information = stat()
+            guard stat(path, &information) == 0 else {
+                let failure = errno
+                throw failure == ENOENT || failure == ENOTDIR
+                    ? DropsyncError("FILE_NOT_FOUND", "\(path) does not exist", file: path)
+                    : DropsyncError("FILE_UNREADABLE", "cannot read \(path): \(LocalFile.reason(failure))", file: path)
+            }
+            guard information.st_mode & S_IFMT == S_IFREG else {
+                throw DropsyncError("FILE_UNREADABLE", "\(path) is not a regular file", file: path)
+            }
+            let url = URL(fileURLWithPath: path)
+            sources.append(Source(name: url.lastPathComponent, path: path, location: "local:" + url.deletingLastPathComponent().path,
+                                  modified: seconds(information.st_mtim), openPath: path, mustExist: true))
+        }
+        return sources
+    }
+
+    /// Sends one file downstream; false when the reader should stop.
+    private func send(_ source: Source, _ step: StepRun) async throws -> Bool {
+        guard let file = try open(source, step) else { return true }
+        let information = try file.status()
+        let info = FileInfo(name: source.name, path: source.path, location: source.location,
+                            size: Int64(information.st_size), modified: Self.seconds(information.st_mtim))
+        step.job.sourceStarted(info)
+        step.job.totalBytes.add(Int(information.st_size))
+        step.metrics.output.add(1)
+        guard try await step.output.send(.fileStart(info)) else { return false }
+        while true {
+            let chunk = try file.read(upTo: Self.chunkSize)
+            if chunk.isEmpty { break }
+            step.job.bytesRead.add(chunk.count)
+            step.metrics.bytesOut.add(chunk.count)
+            guard try await step.output.send(.bytes(chunk)), !step.job.limit.isExhausted else { return false }
+        }
+        return try await step.output.send(.fileEnd)
+    }
+
+    /// Opens a source; nil for a listed file that vanished since the listing.
+    private func open(_ source: Source, _ step: StepRun) throws(DropsyncError) -> LocalFile? {
+        do {
+            return try LocalFile(path: source.openPath, flags: O_RDONLY | (source.mustExist ? 0 : O_NOFOLLOW), errorCode: "FILE_UNREADABLE")
+        } catch {
+            guard error.code == "FILE_NOT_FOUND", !source.mustExist else { throw error }
+            step.job.trace(.warning, "\(source.path) vanished before it was read", step: step.id)
+            return nil
+        }
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    private static func seconds(_ time: timespec) -> Double { Double(time.tv_sec) + Double(time.tv_nsec) / 1e9 }
+}

@@ -1,0 +1,22 @@
+import DropsyncCore
+
+/// Rules about file names that every reader and writer of drop zones applies the same way.
+public enum FileNames {
+    /// Suffixes of names that uploads in progress carry (`data.csv.part`, …).
+    public static let temporarySuffixes = [".part", ".tmp", ".filepart", ".uploading"]
+
+    /// Whether a drop-zone reader should pass over `name`: a dotfile or an upload in progress.
+    public static func isTemporary(_ name: String) -> Bool {
+        name.hasPrefix(".") || temporarySuffixes.contains { name.hasSuffix($0) }
+    }
+
+    /// Refuses a name that could escape the target directory or confuse a terminal: empty, or
+    /// containing `/`, `..`, NUL or another control character. Throws `UNSAFE_FILE_NAME`.
+    public static func checkSafe(_ name: String, step: String? = nil) throws(DropsyncError) {
+        let hasControlCharacter = name.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+        guard !name.isEmpty, !name.contains("/"), !name.contains(".."), !hasControlCharacter else {
+            let shown = name.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : String($0) }.joined()
+            throw DropsyncError("UNSAFE_FILE_NAME", "refusing unsafe file name \"\(shown)\"", step: step)
+        }
+    }
+}
