@@ -265,6 +265,15 @@ struct DSVParseTests {
         #expect(throws: ParamError.self) { try ComponentHarness.make(DSVParseStep.self, params) }
     }
 
+    @Test("parse(_:file:records:) gives what the step sends", arguments: dsvParseCases)
+    func parseInMemory(_ testCase: DSVParseCase) throws {
+        let step = try ComponentHarness.make(DSVParseStep.self, testCase.params)
+        var records: [Record] = []
+        let rejected = try step.parse(testCase.input, file: DSVParsing.file, chunkSize: 5) { records += $0 }
+        #expect(records == testCase.records)
+        #expect(rejected.map { DSVRejection(code: $0.1.code, line: $0.1.lineNumber ?? 0, rawLine: $0.1.rawLine ?? "") } == testCase.rejections)
+    }
+
     @Test("the tokenizer parses a whole buffer on its own")
     func tokenizerAlone() {
         var tokenizer = DSVTokenizer(DSVTokenizer.Options(separator: UInt8(ascii: ";")))

@@ -126,6 +126,27 @@ public struct DSVParseStep: Component {
         return true
     }
 
+    /// Parses a whole file in memory, outside a dataflow (benchmarks, tools): passes each batch
+    /// of records the step would send to `records` and returns the rejections, without `--limit`
+    /// or the error budget.
+    public func parse(
+        _ bytes: [UInt8], file: FileInfo, chunkSize: Int = 128 * 1024, records: ([Record]) -> Void
+    ) throws(DropsyncError) -> [(Record, Rejection)] {
+        var parser = DSVFileParser(file: file, charset: charset, tokenizer: tokenizerOptions, records: recordSettings)
+        var rejected: [(Record, Rejection)] = []
+        let size = max(1, chunkSize)
+        for start in stride(from: 0, to: bytes.count, by: size) {
+            parser.consume(Array(bytes[start..<min(start + size, bytes.count)]))
+            parser.takeBatches(final: false).forEach(records)
+            rejected += parser.takeRejected()
+        }
+        parser.finish()
+        parser.takeBatches(final: true).forEach(records)
+        rejected += parser.takeRejected()
+        if let failure = parser.failure { throw failure }
+        return rejected
+    }
+
     private func budgetExceeded(_ parser: DSVFileParser, _ step: StepRun, _ detail: String) -> DropsyncError {
         DropsyncError("ERROR_BUDGET_EXCEEDED", "too many bad rows: \(detail)", file: parser.file.path, step: step.id)
     }
