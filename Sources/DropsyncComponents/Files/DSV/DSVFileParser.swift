@@ -1,0 +1,55 @@
+import DropsyncCore
+
+/// Parses one file, chunk by chunk: charset decoding, tokenizing, record building. The step takes
+/// the finished batches and rejections after each chunk.
+struct DSVFileParser {
+    let file: FileInfo
+    private var decoder: CharsetDecoder
+    private var tokenizer: DSVTokenizer
+    private var builder: DSVRecordBuilder
+
+    init(file: FileInfo, charset: DSVCharset, tokenizer options: DSVTokenizer.Options, records settings: DSVRecordSettings) {
+        self.file = file
+        decoder = CharsetDecoder(charset)
+        tokenizer = DSVTokenizer(options)
+        builder = DSVRecordBuilder(file: file, settings: settings)
+    }
+
+    mutating func consume(_ chunk: [UInt8]) {
+        chunk.withUnsafeBytes { bytes in
+            switch decoder.decode(bytes) {
+            case .unchanged(let start): tokenize(UnsafeRawBufferPointer(rebasing: bytes[start...]))
+            case .converted(let converted): converted.withUnsafeBytes { tokenize($0) }
+            }
+        }
+    }
+
+    mutating func finish() {
+        decoder.finish().withUnsafeBytes { tokenize($0) }
+        tokenizer.finish { row in builder.add(row) }
+    }
+
+    private mutating func tokenize(_ utf8: UnsafeRawBufferPointer) {
+        tokenizer.consume(utf8) { row in builder.add(row) }
+    }
+
+    var failure: DropsyncError? { builder.failure }
+    var rowCount: Int { builder.rowCount }
+    var rejectedCount: Int { builder.rejectedCount }
+
+    /// The batches ready to send: the full ones, and at the end of the file the last one.
+    mutating func takeBatches(final: Bool) -> [[Record]] {
+        var batches = builder.fullBatches
+        builder.fullBatches = []
+        if final && !builder.batch.isEmpty {
+            batches.append(builder.batch)
+            builder.batch = []
+        }
+        return batches
+    }
+
+    mutating func takeRejected() -> [(Record, Rejection)] {
+        defer { builder.rejected = [] }
+        return builder.rejected
+    }
+}

@@ -1,0 +1,153 @@
+import DropsyncCore
+
+/// `file.parse.dsv`: reads delimiter-separated files (CSV, TSV, …) into records.
+///
+/// Bad rows (wrong field count, unterminated quote, invalid text) are rejected onto the error
+/// path with their line number and raw text; the rest of the file goes on. `maxErrors` and
+/// `maxErrorRate` fail the job when a file has too many bad rows.
+public struct DSVParseStep: Component {
+    public static let spec = ComponentSpec(
+        type: "file.parse.dsv",
+        summary: "Parses delimiter-separated files (CSV, TSV, …) into records, one per row.",
+        input: .file, output: .records, rejectsRecords: true,
+        params: [
+            ParamSpec("columnSeparator", .string, default: ",", "The field separator, one ASCII character; \"\\t\" for tab."),
+            ParamSpec("quoteChar", .string, default: "\"", "The quote character; \"\" reads quotes as ordinary text."),
+            ParamSpec("escapeChar", .string, "A character that makes the next one literal (e.g. \"\\\\\"); by default quotes are escaped by doubling them (RFC 4180)."),
+            ParamSpec("columns", .array(of: .string), "Field names (or dotted paths) of the columns; when given, the file has no header row unless hasHeader is true."),
+            ParamSpec("hasHeader", .boolean, "Whether the first row is a header: its names are the fields (dotted names make nested objects), or it is skipped when columns is given. Default: true without columns, false with."),
+            ParamSpec("skipLines", .integer, default: 0, "Lines to skip before the header (or the first row)."),
+            ParamSpec("trimWhitespace", .boolean, default: false, "Remove spaces and tabs around values; by default values are kept exactly."),
+            ParamSpec("fileCharset", .oneOf(DSVCharset.allCases.map(\.rawValue)), default: "UTF-8", "The files' character set; auto-detect reads UTF-8, UTF-16LE or UTF-16BE by byte-order mark (UTF-8 without one)."),
+            ParamSpec("inferTypes", .boolean, default: false, "Turn numbers into numbers, true/false into booleans and empty values into null; by default every value is a string."),
+            ParamSpec("addFilename", .boolean, default: false, "Add a field filename holding the source file's name."),
+            ParamSpec("maxErrors", .integer, "Fail the job when a file has more rejected rows than this."),
+            ParamSpec("maxErrorRate", .number, "Fail the job when more than this share (0 to 1) of a file's rows is rejected."),
+        ])
+
+    let charset: DSVCharset
+    let tokenizerOptions: DSVTokenizer.Options
+    let recordSettings: DSVRecordSettings
+    let maxErrors: Int?
+    let maxErrorRate: Double?
+
+    public init(params: Params) throws(ParamError) {
+        let separator = try params.byte("columnSeparator") ?? UInt8(ascii: ",")
+        let quote = params.string("quoteChar") == "" ? nil : try params.byte("quoteChar")
+        let escape = try params.byte("escapeChar")
+        for (name, byte) in [("quoteChar", quote), ("escapeChar", escape)] where byte == separator {
+            throw ParamError(name, "must differ from columnSeparator")
+        }
+        for (name, byte) in [("columnSeparator", separator), ("quoteChar", quote), ("escapeChar", escape)] {
+            if let byte, byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte >= 0x80 {
+                throw ParamError(name, "must be an ASCII character other than a line break")
+            }
+        }
+        let skipLines = params.int("skipLines") ?? 0
+        guard skipLines >= 0 else { throw ParamError("skipLines", "must not be negative") }
+        tokenizerOptions = DSVTokenizer.Options(separator: separator, quote: quote, escape: escape, skipLines: skipLines)
+        charset = params.string("fileCharset").flatMap(DSVCharset.init(rawValue:)) ?? .utf8
+
+        var columns: DSVColumns?
+        if let names = params.strings("columns") {
+            guard !names.isEmpty else { throw ParamError("columns", "must name at least one column") }
+            switch DSVColumns.make(names) {
+            case .success(let made): columns = made
+            case .failure(let problem): throw ParamError("columns", "\(problem)")
+            }
+        }
+        let hasHeader = params.bool("hasHeader") ?? (columns == nil)
+        guard hasHeader || columns != nil else { throw ParamError("hasHeader", "false needs columns to name the fields") }
+        recordSettings = DSVRecordSettings(
+            columns: columns, hasHeader: hasHeader,
+            fields: DSVFieldDecoder(
+                trimWhitespace: params.bool("trimWhitespace") ?? false, inferTypes: params.bool("inferTypes") ?? false),
+            addFilename: params.bool("addFilename") ?? false)
+
+        maxErrors = params.int("maxErrors")
+        if let maxErrors, maxErrors < 0 { throw ParamError("maxErrors", "must not be negative") }
+        maxErrorRate = params.double("maxErrorRate")
+        if let maxErrorRate, !(0...1).contains(maxErrorRate) { throw ParamError("maxErrorRate", "must be between 0 and 1") }
+    }
+
+    public func run(_ step: StepRun) async throws {
+        var parser: DSVFileParser?
+        while let packet = try await step.input.next() {
+            switch packet {
+            case .fileStart(let file):
+                guard !step.job.limit.isExhausted else { return step.input.close() }
+                step.metrics.input.add(1)
+                parser = DSVFileParser(file: file, charset: charset, tokenizer: tokenizerOptions, records: recordSettings)
+            case .bytes(let chunk):
+                guard parser != nil else { continue }
+                step.metrics.bytesIn.add(chunk.count)
+                step.metrics.timed { parser!.consume(chunk) }
+                guard try await deliver(&parser!, step, endOfFile: false) else { return step.input.close() }
+            case .fileEnd:
+                guard parser != nil else { continue }
+                step.metrics.timed { parser!.finish() }
+                guard try await deliver(&parser!, step, endOfFile: true) else { return step.input.close() }
+                parser = nil
+            case .records, .sourceDone:
+                throw DropsyncError("UNEXPECTED_INPUT", "received records on a file input", step: step.id)
+            }
+        }
+    }
+
+    /// Sends what the parser has ready, checks the error budget, and at the end of the file sends
+    /// `sourceDone`. False when the step should stop: nothing downstream wants more, or the
+    /// `--limit` is reached (the file counts as done with the records it gave).
+    private func deliver(_ parser: inout DSVFileParser, _ step: StepRun, endOfFile: Bool) async throws -> Bool {
+        if let failure = parser.failure { throw failure.inStep(step.id) }
+        try await step.reject(parser.takeRejected())
+        if let maxErrors, parser.rejectedCount > maxErrors {
+            throw budgetExceeded(parser, step, "more than \(maxErrors) rows rejected (maxErrors)")
+        }
+        for batch in parser.takeBatches(final: endOfFile) {
+            let granted = step.job.limit.take(batch.count)
+            if granted > 0 {
+                step.metrics.output.add(granted)
+                let sent = granted < batch.count ? Array(batch.prefix(granted)) : batch
+                guard try await step.output.send(.records(sent)) else { return false }
+            }
+            if granted < batch.count {
+                try await step.sourceDone(parser.file)
+                return false
+            }
+        }
+        guard endOfFile else { return true }
+        if let maxErrorRate, parser.rowCount > 0 {
+            let rate = Double(parser.rejectedCount) / Double(parser.rowCount)
+            if rate > maxErrorRate {
+                throw budgetExceeded(parser, step, "\(parser.rejectedCount) of \(parser.rowCount) rows rejected, more than maxErrorRate \(maxErrorRate)")
+            }
+        }
+        try await step.sourceDone(parser.file)
+        return true
+    }
+
+    /// Parses a whole file in memory, outside a dataflow (benchmarks, tools): passes each batch
+    /// of records the step would send to `records` and returns the rejections, without `--limit`
+    /// or the error budget.
+    public func parse(
+        _ bytes: [UInt8], file: FileInfo, chunkSize: Int = 128 * 1024, records: ([Record]) -> Void
+    ) throws(DropsyncError) -> [(Record, Rejection)] {
+        var parser = DSVFileParser(file: file, charset: charset, tokenizer: tokenizerOptions, records: recordSettings)
+        var rejected: [(Record, Rejection)] = []
+        let size = max(1, chunkSize)
+        for start in stride(from: 0, to: bytes.count, by: size) {
+            parser.consume(Array(bytes[start..<min(start + size, bytes.count)]))
+            parser.takeBatches(final: false).forEach(records)
+            rejected += parser.takeRejected()
+        }
+        parser.finish()
+        parser.takeBatches(final: true).forEach(records)
+        rejected += parser.takeRejected()
+        if let failure = parser.failure { throw failure }
+        return rejected
+    }
+
+    private func budgetExceeded(_ parser: DSVFileParser, _ step: StepRun, _ detail: String) -> DropsyncError {
+        DropsyncError("ERROR_BUDGET_EXCEEDED", "too many bad rows: \(detail)", file: parser.file.path, step: step.id)
+    }
+}
