@@ -93,7 +93,7 @@ struct DSVFormatTests {
             input: [.records([]), .records([["a": "1"]]), .sourceDone(DSVParsing.file)])
         #expect(result.output.count == 3)
         let file = try #require(result.files.first)
-        #expect(file.info == FileInfo(name: "out_20261118_test-job.csv", path: "out_20261118_test-job.csv", location: "format:step"))
+        #expect(file.info == FileInfo(name: "out_20261118_test-job.csv", path: "out_20261118_test-job.csv", location: "generated:step"))
         #expect(result.sourcesDone.isEmpty)
         #expect(result.metrics.input.value == 1)
         #expect(result.metrics.output.value == 1)

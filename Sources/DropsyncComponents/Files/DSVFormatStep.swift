@@ -20,9 +20,6 @@ public struct DSVFormatStep: Component {
             ParamSpec("createEmptyFile", .boolean, default: false, "Write a file even when no record came (a header only, when columns are given)."),
         ])
 
-    /// Bytes are sent downstream in chunks of about this size.
-    static let chunkSize = 128 * 1024
-
     let fileName: String
     let options: DSVWriter.Options
     let writeHeader: Bool
@@ -65,25 +62,16 @@ public struct DSVFormatStep: Component {
     }
 
     public func run(_ step: StepRun) async throws {
+        var emitter = OutputFileEmitter(fileName: try expandedFileName(step), step: step)
         var writer: DSVWriter?
         while let packet = try await step.input.next() {
             switch packet {
             case .records(let batch):
                 guard let first = batch.first else { continue }
                 step.metrics.input.add(batch.count)
-                if writer == nil {
-                    writer = try await start(step, columns: columns ?? DSVWriter.columns(of: first))
-                }
-                var chunks: [[UInt8]] = []
-                step.metrics.timed {
-                    for record in batch {
-                        writer!.write(record)
-                        if writer!.buffer.count >= Self.chunkSize { chunks.append(take(&writer!)) }
-                    }
-                }
-                for chunk in chunks {
-                    guard try await send(chunk, step) else { return step.input.close() }
-                }
+                if writer == nil { writer = makeWriter(columns: columns ?? DSVWriter.columns(of: first)) }
+                step.metrics.timed { for record in batch { writer!.write(record) } }
+                guard try await emitter.write(writer!.takeBytes()) else { return step.input.close() }
             case .sourceDone:
                 continue
             case .fileStart, .bytes, .fileEnd:
@@ -91,39 +79,24 @@ public struct DSVFormatStep: Component {
             }
         }
         if writer == nil && createEmptyFile {
-            writer = try await start(step, columns: columns ?? [])
+            var empty = makeWriter(columns: columns ?? [])
+            guard try await emitter.write(empty.takeBytes()) else { return }
         }
-        guard var writer else { return }
-        let rest = take(&writer)
-        if !rest.isEmpty { guard try await send(rest, step) else { return } }
-        step.metrics.output.add(1)
-        try await step.output.send(.fileEnd)
+        _ = try await emitter.finish()
     }
 
-    /// Opens the file downstream and writes the header.
-    private func start(_ step: StepRun, columns: [FieldPath]) async throws -> DSVWriter {
-        let name: String
+    private func expandedFileName(_ step: StepRun) throws -> String {
         do {
-            name = try Macros.expand(fileName, step.job.macros)
+            return try Macros.expand(fileName, step.job.macros)
         } catch {
             throw DropsyncError("INVALID_PARAM", "fileName: \(error)", step: step.id)
         }
-        try await step.output.send(.fileStart(FileInfo(name: name, path: name, location: "format:" + step.id)))
+    }
+
+    /// A writer for these columns, the header already written when asked for.
+    private func makeWriter(columns: [FieldPath]) -> DSVWriter {
         var writer = DSVWriter(options: options, columns: columns)
         if writeHeader && !columns.isEmpty { writer.writeHeader() }
         return writer
-    }
-
-    /// The bytes written so far; the writer goes on in a fresh buffer.
-    private func take(_ writer: inout DSVWriter) -> [UInt8] {
-        var chunk: [UInt8] = []
-        chunk.reserveCapacity(Self.chunkSize + 4096)
-        swap(&chunk, &writer.buffer)
-        return chunk
-    }
-
-    private func send(_ chunk: [UInt8], _ step: StepRun) async throws -> Bool {
-        step.metrics.bytesOut.add(chunk.count)
-        return try await step.output.send(.bytes(chunk))
     }
 }

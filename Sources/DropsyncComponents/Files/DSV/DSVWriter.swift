@@ -15,7 +15,7 @@ struct DSVWriter {
     private let options: Options
     let columns: [FieldPath]
     /// Bytes written and not yet taken.
-    var buffer: [UInt8] = []
+    private var buffer: [UInt8] = []
 
     init(options: Options, columns: [FieldPath]) {
         self.options = options
@@ -37,6 +37,12 @@ struct DSVWriter {
         }
         collect(record, [])
         return paths
+    }
+
+    /// The bytes written since the last call; the writer goes on in an empty buffer.
+    mutating func takeBytes() -> [UInt8] {
+        defer { buffer.removeAll(keepingCapacity: true) }
+        return buffer
     }
 
     mutating func writeHeader() {
