@@ -20,6 +20,7 @@ public final class AccountImport: Sendable {
     deinit { mailbox.post(.rollback(nil)) }
 
     static func begin(pool: DatabasePool, policy: AccountImportPolicy, now: Date) async throws -> AccountImport {
+        try Task.checkCancellation()
         let mailbox = ImportMailbox()
         let started = StartSignal()
         try await withTaskCancellationHandler {

@@ -43,6 +43,11 @@ public final class StateDatabase: Sendable {
         configuration.busyMode = .timeout(30)
         configuration.foreignKeysEnabled = true
         configuration.label = "dropsync.state"
+        configuration.prepareDatabase { db in
+            // Imports of a large file touch pages all over the UID index; a page cache of 64 MiB
+            // (the default is 2 MiB) keeps them from spilling to the WAL mid-transaction.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
