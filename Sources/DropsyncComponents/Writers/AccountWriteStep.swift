@@ -1,0 +1,88 @@
+import DropsyncCore
+import DropsyncStore
+import Foundation
+
+/// `datasource.write.account` (alias `datasource.write.gigya.account`): merges each record into
+/// the embedded account store, keyed by its `UID`.
+///
+/// The writes of one source file form one transaction, committed at the file's `sourceDone` (and
+/// at the end of input for records that came without one); a failed or cancelled job rolls the
+/// open file back, so no file is ever half-applied. Records without a usable `UID`
+/// (`MISSING_UID`) or refused by the policy (`ACCOUNT_EXISTS`, `ACCOUNT_NOT_FOUND`) go to the
+/// error path. Each file's receipt goes into the job's trace.
+public struct AccountWriteStep: Component {
+    public static let spec = ComponentSpec(
+        type: "datasource.write.account", aliases: ["datasource.write.gigya.account"],
+        summary: "Merges records into the account store by UID, one transaction per source file.",
+        input: .records, output: .nothing, rejectsRecords: true,
+        params: [
+            ParamSpec(
+                "importPolicy", .oneOf(AccountImportPolicy.allCases.map(\.rawValue)), default: "upsert",
+                "upsert: merge into the account, creating it when the UID is new; insert: create new accounts only "
+                    + "(an existing UID is rejected with ACCOUNT_EXISTS); update: merge into existing accounts only "
+                    + "(an unknown UID is rejected with ACCOUNT_NOT_FOUND)."),
+        ])
+
+    let policy: AccountImportPolicy
+
+    public init(params: Params) throws(ParamError) {
+        guard let policy = params.string("importPolicy").flatMap(AccountImportPolicy.init(rawValue:)) else {
+            throw ParamError("importPolicy", "must be one of upsert, insert, update")
+        }
+        self.policy = policy
+    }
+
+    public func run(_ step: StepRun) async throws {
+        let store = try step.job.services.resolve(AccountStore.self)
+        var open: AccountImport?
+        var receipt = Receipt()
+        do {
+            while let packet = try await step.input.next() {
+                switch packet {
+                case .records(let batch):
+                    step.metrics.input.add(batch.count)
+                    let session = if let open { open } else { try await store.beginImport(policy: policy) }
+                    open = session
+                    let started = DispatchTime.now().uptimeNanoseconds
+                    let result = try await session.write(batch)
+                    step.metrics.busyNanoseconds.add(Int(DispatchTime.now().uptimeNanoseconds - started))
+                    receipt.record(result)
+                    step.metrics.output.add(result.written)
+                    step.job.recordsWritten.add(result.written)
+                    try await step.reject(result.rejected.map { (batch[$0.index], $0.rejection) })
+                case .sourceDone(let file):
+                    try await open?.commit()
+                    open = nil
+                    step.job.trace(.info, receipt.summary(file.name), step: step.id)
+                    receipt = Receipt()
+                    try await step.sourceDone(file)
+                case .fileStart, .bytes, .fileEnd:
+                    throw DropsyncError("UNEXPECTED_INPUT", "received file bytes on a records input", step: step.id)
+                }
+            }
+            if let session = open {
+                try await session.commit()
+                open = nil
+                step.job.trace(.info, receipt.summary("records without a source file"), step: step.id)
+            }
+        } catch {
+            await open?.rollback()
+            throw error
+        }
+    }
+
+    /// The counts of one source file's writes.
+    struct Receipt {
+        var counts = AccountWriteResult()
+        var rejected = 0
+
+        mutating func record(_ result: AccountWriteResult) {
+            counts.add(result)
+            rejected += result.rejected.count
+        }
+
+        func summary(_ source: String) -> String {
+            "\(source): \(counts.inserted) inserted, \(counts.updated) updated, \(counts.unchanged) unchanged, \(rejected) rejected"
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import DropsyncCore
+import Foundation
+import GRDB
+
+/// Where a file stands in its lifecycle:
+/// discovered → ready → claimed → processing → succeeded | failed | quarantined.
+public enum LedgerStatus: String, Sendable, Hashable, CaseIterable {
+    case discovered, ready, claimed, processing, succeeded, failed, quarantined
+}
+
+/// What the ledger remembers about one file of one drop zone.
+public struct LedgerEntry: Sendable, Hashable {
+    public var location: String
+    public var path: String
+    public var size: Int64?
+    public var modified: Double?
+    public var contentHash: String?
+    public var status: LedgerStatus
+    /// How many times the file was claimed for processing.
+    public var attempts: Int
+    /// The last job that worked on the file.
+    public var job: String?
+    public var firstSeen: Date
+    public var updatedAt: Date
+    public var lastError: String?
+    /// Why the file was judged ready (age, stable size, done marker, …).
+    public var readyReason: String?
+}
+
+/// The ledger: every file a reader has seen and what became of it, keyed by location and path.
+public struct LedgerStore: Sendable {
+    let database: StateDatabase
+
+    public init(database: StateDatabase) { self.database = database }
+
+    /// Records the file's new status, creating its entry when first seen.
+    ///
+    /// Size and mtime follow the file; `job`, `contentHash` and `readyReason` keep their stored
+    /// value when nil; `error` becomes `lastError` (a success clears it). `attempts` grows by one
+    /// each time the file is `claimed`.
+    public func record(
+        _ file: FileInfo, status: LedgerStatus, job: String?, contentHash: String?, error: String?,
+        readyReason: String? = nil, at time: Date = Date()
+    ) async throws {
+        let jobID = try job.map(JobStore.rowID)
+        try await database.pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO ledger(location, path, size, mtime, contentHash, status, attempts, job, firstSeen,
+                        updatedAt, lastError, readyReason)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11)
+                    ON CONFLICT(location, path) DO UPDATE SET
+                        size = coalesce(excluded.size, size),
+                        mtime = coalesce(excluded.mtime, mtime),
+                        contentHash = coalesce(excluded.contentHash, contentHash),
+                        status = excluded.status,
+                        attempts = attempts + excluded.attempts,
+                        job = coalesce(excluded.job, job),
+                        updatedAt = excluded.updatedAt,
+                        lastError = CASE WHEN excluded.status = 'succeeded' THEN NULL
+                                         ELSE coalesce(excluded.lastError, lastError) END,
+                        readyReason = coalesce(excluded.readyReason, readyReason)
+                    """,
+                arguments: [
+                    file.location, file.path, file.size, file.modified, contentHash, status.rawValue,
+                    status == .claimed ? 1 : 0, jobID, time.storedMilliseconds, error, readyReason,
+                ])
+        }
+    }
+
+    /// The entry of one file, or nil when the ledger has never seen it.
+    public func entry(location: String, path: String) throws -> LedgerEntry? {
+        try database.pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM ledger WHERE location = ? AND path = ?", arguments: [location, path]
+            ).map(Self.entry)
+        }
+    }
+
+    /// The most recently updated entries first.
+    public func list(limit: Int) throws -> [LedgerEntry] {
+        try database.pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM ledger ORDER BY updatedAt DESC, rowid DESC LIMIT ?", arguments: [limit]
+            ).map(Self.entry)
+        }
+    }
+
+    private static func entry(_ row: Row) -> LedgerEntry {
+        let status: String = row["status"]
+        let job: Int64? = row["job"]
+        return LedgerEntry(
+            location: row["location"], path: row["path"], size: row["size"], modified: row["mtime"],
+            contentHash: row["contentHash"], status: LedgerStatus(rawValue: status) ?? .failed,
+            attempts: row["attempts"], job: job.map { String($0) },
+            firstSeen: Date(storedMilliseconds: row["firstSeen"]), updatedAt: Date(storedMilliseconds: row["updatedAt"]),
+            lastError: row["lastError"], readyReason: row["readyReason"])
+    }
+}

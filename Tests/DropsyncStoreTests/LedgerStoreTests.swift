@@ -1,0 +1,64 @@
+import DropsyncCore
+import DropsyncStore
+import Foundation
+import Testing
+
+@Suite("Ledger store")
+struct LedgerStoreTests {
+    let file = FileInfo(name: "a.csv", path: "/drop/a.csv", location: "local:/drop", size: 100, modified: 1_794_999_000)
+    let seen = Date(timeIntervalSince1970: 1_795_000_000)
+
+    @Test("a new file gets an entry with its first sighting")
+    func firstRecordCreates() async throws {
+        let fixture = try StoreFixture()
+        try await fixture.database.ledger.record(
+            file, status: .discovered, job: nil, contentHash: nil, error: nil, at: seen)
+        let entry = try #require(try fixture.database.ledger.entry(location: "local:/drop", path: "/drop/a.csv"))
+        #expect(entry.status == .discovered)
+        #expect(entry.size == 100)
+        #expect(entry.firstSeen == seen)
+        #expect(entry.updatedAt == seen)
+        #expect(entry.attempts == 0)
+    }
+
+    @Test("later records update the same entry, count claims and keep what they do not name")
+    func upsertKeepsHistory() async throws {
+        let fixture = try StoreFixture()
+        let ledger = fixture.database.ledger
+        try await ledger.record(file, status: .ready, job: nil, contentHash: nil, error: nil, readyReason: "stable size", at: seen)
+        try await ledger.record(file, status: .claimed, job: "7", contentHash: "sha256:ab", error: nil, at: seen + 1)
+        try await ledger.record(file, status: .failed, job: nil, contentHash: nil, error: "bad key", at: seen + 2)
+        try await ledger.record(file, status: .claimed, job: "8", contentHash: nil, error: nil, at: seen + 3)
+        let entry = try #require(try ledger.entry(location: file.location, path: file.path))
+        #expect(entry.status == .claimed)
+        #expect(entry.attempts == 2)
+        #expect(entry.job == "8")
+        #expect(entry.contentHash == "sha256:ab")
+        #expect(entry.readyReason == "stable size")
+        #expect(entry.lastError == "bad key")
+        #expect(entry.firstSeen == seen)
+        #expect(entry.updatedAt == seen + 3)
+        #expect(try ledger.list(limit: 10).count == 1)
+    }
+
+    @Test("success clears the last error")
+    func successClearsError() async throws {
+        let fixture = try StoreFixture()
+        let ledger = fixture.database.ledger
+        try await ledger.record(file, status: .failed, job: nil, contentHash: nil, error: "timeout", at: seen)
+        try await ledger.record(file, status: .succeeded, job: nil, contentHash: nil, error: nil, at: seen + 1)
+        #expect(try ledger.entry(location: file.location, path: file.path)?.lastError == nil)
+    }
+
+    @Test("the list is most recently updated first")
+    func listOrder() async throws {
+        let fixture = try StoreFixture()
+        let ledger = fixture.database.ledger
+        var other = file
+        other.path = "/drop/b.csv"
+        try await ledger.record(file, status: .discovered, job: nil, contentHash: nil, error: nil, at: seen)
+        try await ledger.record(other, status: .discovered, job: nil, contentHash: nil, error: nil, at: seen + 1)
+        #expect(try ledger.list(limit: 10).map(\.path) == ["/drop/b.csv", "/drop/a.csv"])
+        #expect(try ledger.entry(location: file.location, path: "/drop/missing.csv") == nil)
+    }
+}

@@ -1,0 +1,30 @@
+import DropsyncStore
+import DropsyncTesting
+import Foundation
+import Testing
+
+@Suite("State database")
+struct StateDatabaseTests {
+    @Test("opening creates an owner-only directory and database file")
+    func createsOwnerOnlyFiles() throws {
+        let parent = TemporaryDirectory("dropsync-store")
+        let directory = parent.path + "/state"
+        let database = try StateDatabase.open(directory: directory)
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory)
+        #expect((attributes[.posixPermissions] as? Int) == 0o700)
+        let fileAttributes = try FileManager.default.attributesOfItem(atPath: database.path)
+        #expect((fileAttributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test("reopening an existing database applies no migration twice and keeps the data")
+    func migrationsAreIdempotent() async throws {
+        let directory = TemporaryDirectory("dropsync-store")
+        let first = try StateDatabase.open(directory: directory.path)
+        let applied = try first.appliedMigrations()
+        let job = try await first.jobs.start(dataflow: "import", trigger: "manual", startedAt: Date())
+        let second = try StateDatabase.open(directory: directory.path)
+        #expect(try second.appliedMigrations() == applied)
+        #expect(applied == ["v1-jobs", "v1-ledger", "v1-accounts"])
+        #expect(try second.jobs.report(id: job) != nil)
+    }
+}
