@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "DropsyncStoreTests", dependencies: ["DropsyncStore", "DropsyncTesting"]),
         .testTarget(name: "DropsyncComponentsTests", dependencies: ["DropsyncComponents", "DropsyncTesting"]),
         .testTarget(name: "DropsyncEngineTests", dependencies: ["DropsyncEngine", "DropsyncTesting"]),
-        .testTarget(name: "DropsyncCLITests", dependencies: ["DropsyncTesting"]),
+        .testTarget(name: "DropsyncCLITests", dependencies: ["DropsyncTesting", "DropsyncComponents"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -24,9 +24,9 @@ public struct JobExecutor: Sendable {
         public let trigger: String
     }
 
-    public func prepare(_ dataflow: CompiledDataflow, trigger: String, explicitFiles: [String]? = nil, limit: Int? = nil) throws -> PendingJob {
+    public func prepare(_ dataflow: CompiledDataflow, trigger: String, explicitFiles: [String]? = nil, limit: Int? = nil) async throws -> PendingJob {
         let startedAt = Date()
-        let id = try JobStore(database: database).start(dataflow: dataflow.name, trigger: trigger, startedAt: startedAt)
+        let id = try await JobStore(database: database).start(dataflow: dataflow.name, trigger: trigger, startedAt: startedAt)
         var services = Services()
         services.register(accounts)
         let context = JobContext(
@@ -38,16 +38,16 @@ public struct JobExecutor: Sendable {
     /// Runs the job to its end and records it; the report says how it ended.
     public func execute(_ pending: PendingJob) async throws -> JobReport {
         let report = await runner.run(pending.dataflow, job: pending.context, trigger: pending.trigger)
-        try JobStore(database: database).finish(report)
+        try await JobStore(database: database).finish(report)
         let ledger = LedgerStore(database: database)
         let status: LedgerStatus = report.status == .succeeded ? .succeeded : .failed
         for file in report.files {
-            try ledger.record(file, status: status, job: report.id, contentHash: nil, error: report.failure)
+            try await ledger.record(file, status: status, job: report.id, contentHash: nil, error: report.failure)
         }
         return report
     }
 
     public func run(_ dataflow: CompiledDataflow, trigger: String, explicitFiles: [String]? = nil, limit: Int? = nil) async throws -> JobReport {
-        try await execute(prepare(dataflow, trigger: trigger, explicitFiles: explicitFiles, limit: limit))
+        try await execute(await prepare(dataflow, trigger: trigger, explicitFiles: explicitFiles, limit: limit))
     }
 }

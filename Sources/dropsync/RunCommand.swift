@@ -34,7 +34,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let explicitFiles = files.isEmpty ? nil : files.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let executor = JobExecutor(database: try options.openDatabase(configuration.settings))
-        let pending = try executor.prepare(dataflow, trigger: "manual", explicitFiles: explicitFiles, limit: limit)
+        let pending = try await executor.prepare(dataflow, trigger: "manual", explicitFiles: explicitFiles, limit: limit)
         let progress = isatty(STDERR_FILENO) == 1 && !json ? ProgressLine(pending.context) : nil
         let report = try await executor.execute(pending)
         progress?.stop()

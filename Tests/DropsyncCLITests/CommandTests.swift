@@ -42,7 +42,7 @@ import Testing
     func componentsCatalog() throws {
         let result = try dropsync("components", "--json")
         #expect(result.status == 0)
-        let catalog = try #require(try JSONParser.parse(result.stdout).arrayValue?.compactMap(\.objectValue))
+        let catalog = try #require(try JSONParser.parse(result.stdout).arrayValue).compactMap { $0.objectValue }
         let types = Set(catalog.compactMap { $0["type"]?.stringValue })
         for type in ["datasource.read.local", "datasource.write.local", "file.uncompress.gzip", "file.compress.gzip",
                      "file.parse.dsv", "file.format.dsv", "file.parse.json", "file.format.json", "field.rename",

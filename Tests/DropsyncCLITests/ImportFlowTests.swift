@@ -1,3 +1,4 @@
+import DropsyncComponents
 import DropsyncCore
 import DropsyncTesting
 import Foundation
@@ -25,7 +26,9 @@ import Testing
               "next": ["write"] },
             { "id": "write", "type": "datasource.write.account", "error": ["format-rejected"] },
             { "id": "format-rejected", "type": "file.format.dsv",
-              "params": { "fileName": "rejected_${jobId}.csv" }, "next": ["write-rejected"] },
+              "params": { "fileName": "rejected_${jobId}.csv", "columns": ["errorCode", "errorMessage",
+                "errorStep", "lineNumber", "rawLine", "UID", "profile.email", "profile.firstName", "data.points"] },
+              "next": ["write-rejected"] },
             { "id": "write-rejected", "type": "datasource.write.local", "params": { "path": "../rejected" } }
           ]
         }
@@ -88,7 +91,7 @@ import Testing
     }
 
     @Test("rejected rows are written by the error branch with code, step and line")
-    func writesRejectedRows() throws {
+    func writesRejectedRows() async throws {
         let run = try dropsync("run", "fans", "--json")
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         let job = try #require(try JSONParser.parse(run.stdout).objectValue)
@@ -97,15 +100,26 @@ import Testing
         let files = scratch.list("rejected")
         #expect(files == ["rejected_\(job["id"]!.plainText).csv"])
         let text = try #require(scratch.readText("rejected/" + files[0]))
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines[0].hasPrefix("rawLine,lineNumber,errorCode,errorMessage,errorStep") || lines[0].contains("errorCode"))
-        let parseError = try #require(lines.first { $0.contains("WRONG_FIELD_COUNT") })
-        #expect(parseError.contains("u3,short-row"))
-        #expect(parseError.contains(",4,") || parseError.contains("4"))
-        #expect(parseError.contains("parse"))
-        let writeError = try #require(lines.first { $0.contains("MISSING_UID") })
-        #expect(writeError.contains("nobody@example.com"))
-        #expect(writeError.contains("write"))
+        let rows = try await readDSV(Array(text.utf8))
+        #expect(text.hasPrefix("errorCode,errorMessage,errorStep,lineNumber,rawLine,UID,profile.email,profile.firstName,data.points\n"))
+        #expect(rows.count == 2)
+        let parseError = try #require(rows.first { $0["errorCode"] == "WRONG_FIELD_COUNT" })
+        #expect(parseError["errorStep"] == "parse")
+        #expect(parseError["lineNumber"] == "4")
+        #expect(parseError["rawLine"] == "u3,short-row")
+        #expect(parseError["UID"] == "")
+        let writeError = try #require(rows.first { $0["errorCode"] == "MISSING_UID" })
+        #expect(writeError["errorStep"] == "write")
+        #expect(writeError["lineNumber"] == "")
+        #expect(writeError.value(at: FieldPath("profile.email")!) == "nobody@example.com")
+        #expect(writeError.value(at: FieldPath("profile.firstName")!) == "Nemo")
+        #expect(writeError.value(at: FieldPath("data.points")!) == "0")
+    }
+
+    /// Reads a DSV file back with dropsync's own parser, values as strings, header as field names.
+    func readDSV(_ bytes: [UInt8]) async throws -> [Record] {
+        let file = FileInfo(name: "rejected.csv", path: "rejected.csv", location: "test")
+        return try await ComponentHarness.run(DSVParseStep.self, input: [.fileStart(file), .bytes(bytes), .fileEnd]).records
     }
 
     @Test("re-running the same file changes nothing: lastUpdated stays")
@@ -142,7 +156,7 @@ import Testing
             #expect(job[key] != nil, "missing \(key)")
         }
         #expect(job["processed"] == .int(5))
-        let steps = try #require(job["steps"]?.arrayValue?.compactMap(\.objectValue))
+        let steps = try #require(job["steps"]?.arrayValue).compactMap { $0.objectValue }
         #expect(steps.map { $0["id"]?.stringValue } == ["read", "gunzip", "parse", "rename", "write", "format-rejected", "write-rejected"])
         let parse = try #require(steps.first { $0["id"] == "parse" })
         #expect(parse["output"] == .int(4))

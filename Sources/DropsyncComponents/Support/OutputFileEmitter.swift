@@ -33,11 +33,16 @@ public struct OutputFileEmitter {
         return try await output.send(.fileStart(file))
     }
 
-    /// Appends bytes to the file (starting it if needed), sending a chunk whenever one is full.
+    /// Appends bytes to the file (starting it if needed), sending each chunk once it is full.
     public mutating func write(_ bytes: some Collection<UInt8>) async throws -> Bool {
         guard try await start() else { return false }
         buffer.append(contentsOf: bytes)
-        return buffer.count >= Self.chunkSize ? try await sendBuffer() : true
+        while buffer.count >= Self.chunkSize {
+            let chunk = Array(buffer.prefix(Self.chunkSize))
+            buffer.removeFirst(Self.chunkSize)
+            guard try await send(chunk) else { return false }
+        }
+        return true
     }
 
     /// Sends the buffered bytes and `.fileEnd`, if the file was started; does nothing otherwise.
@@ -53,6 +58,10 @@ public struct OutputFileEmitter {
         guard !buffer.isEmpty else { return true }
         let chunk = buffer
         buffer.removeAll(keepingCapacity: true)
+        return try await send(chunk)
+    }
+
+    private func send(_ chunk: [UInt8]) async throws -> Bool {
         metrics.bytesOut.add(chunk.count)
         return try await output.send(.bytes(chunk))
     }

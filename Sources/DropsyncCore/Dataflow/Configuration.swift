@@ -14,6 +14,9 @@ public struct Configuration: Sendable {
 
     /// Loads every `*.json` file of `directory`; problems are collected, never thrown.
     public static func load(directory: String, registry: ComponentRegistry) -> Configuration {
+        // Relative paths in params resolve against the dataflow file's directory: make it absolute.
+        let directory = directory.hasPrefix("/")
+            ? directory : FileManager.default.currentDirectoryPath + "/" + directory
         var diagnostics: [Diagnostic] = []
         var settings = DaemonSettings()
         var dataflows: [CompiledDataflow] = []
