@@ -22,6 +22,7 @@ public final class Channel: Sendable {
         /// Takes the oldest packet and lets the longest-waiting sender into the freed place.
         mutating func pop() -> Packet {
             let packet = buffer[head]
+            buffer[head] = .fileEnd  // drop the slot's reference: a popped batch must not stay alive
             head += 1
             if head > 64 && head * 2 > buffer.count {
                 buffer.removeFirst(head)
