@@ -16,7 +16,7 @@ struct DropsyncBench {
         let bytes = [UInt8](data)
         let chunkSize = 128 * 1024
         let chunks = stride(from: 0, to: bytes.count, by: chunkSize).map { Array(bytes[$0..<min($0 + chunkSize, bytes.count)]) }
-        let component = try DSVParseStep(params: Params(["inferTypes": true], spec: DSVParseStep.spec))
+        let component = try DSVParseStep(params: Params(Record(), spec: DSVParseStep.spec))
         let input = Channel(capacity: 8)
         let output = Channel(capacity: 8)
         let job = JobContext(jobID: "bench", dataflow: "bench")
