@@ -53,9 +53,9 @@ struct RejectOdd: RecordTransformer {
         rejectsRecords: true, params: [])
     init(params: Params) throws(ParamError) {}
 
-    func transform(_ record: Record, job: JobContext) throws(Rejection) -> Record? {
+    func transform(_ record: inout Record, job: JobContext) throws(Rejection) -> Bool {
         if let number = record["n"]?.intValue, number % 2 == 1 { throw Rejection("ODD", "odd number") }
-        return record
+        return true
     }
 }
 

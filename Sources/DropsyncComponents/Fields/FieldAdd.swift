@@ -41,12 +41,11 @@ public struct FieldAdd: RecordTransformer {
         }
     }
 
-    public func transform(_ record: Record, job: JobContext) -> Record? {
-        var record = record
+    public func transform(_ record: inout Record, job: JobContext) -> Bool {
         for addition in additions {
             record.setValue(addition.hasMacros ? Self.expand(addition.value, job.macros) : addition.value, at: addition.path)
         }
-        return record
+        return true
     }
 
     /// The value with macros expanded in every string; init has validated them, so none fails.

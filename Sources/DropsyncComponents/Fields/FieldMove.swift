@@ -48,13 +48,15 @@ public struct FieldMove: RecordTransformer {
         after = afterName
     }
 
-    public func transform(_ record: Record, job: JobContext) -> Record? {
-        if parent.isEmpty { return reordered(record) ?? record }
+    public func transform(_ record: inout Record, job: JobContext) -> Bool {
+        if parent.isEmpty {
+            if let moved = reordered(record) { record = moved }
+            return true
+        }
         let path = FieldPath(components: parent)
-        guard case .object(let object)? = record.value(at: path), let moved = reordered(object) else { return record }
-        var record = record
+        guard case .object(let object)? = record.value(at: path), let moved = reordered(object) else { return true }
         record.setValue(.object(moved), at: path)
-        return record
+        return true
     }
 
     /// The object with the listed fields moved, or nil when its `after` field is missing.

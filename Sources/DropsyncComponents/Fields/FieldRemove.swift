@@ -20,9 +20,8 @@ public struct FieldRemove: RecordTransformer {
         paths = try FieldList.paths(params, "fields")
     }
 
-    public func transform(_ record: Record, job: JobContext) -> Record? {
-        var record = record
+    public func transform(_ record: inout Record, job: JobContext) -> Bool {
         for path in paths { record.removeValue(at: path) }
-        return record
+        return true
     }
 }

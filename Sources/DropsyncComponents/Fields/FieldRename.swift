@@ -30,10 +30,9 @@ public struct FieldRename: RecordTransformer {
         }
     }
 
-    public func transform(_ record: Record, job: JobContext) -> Record? {
-        var record = record
+    public func transform(_ record: inout Record, job: JobContext) -> Bool {
         for rename in renames { Self.apply(rename, to: &record) }
-        return record
+        return true
     }
 
     private static func apply(_ rename: Rename, to record: inout Record) {

@@ -20,11 +20,12 @@ public struct FieldSelect: RecordTransformer {
         paths = try FieldList.paths(params, "fields")
     }
 
-    public func transform(_ record: Record, job: JobContext) -> Record? {
+    public func transform(_ record: inout Record, job: JobContext) -> Bool {
         var selected = Record(reservingCapacity: paths.count)
         for path in paths {
             if let value = record.value(at: path) { selected.setValue(value, at: path) }
         }
-        return selected
+        record = selected
+        return true
     }
 }

@@ -13,31 +13,22 @@ public protocol Component: Sendable {
 
 /// A records→records component that looks at one record at a time.
 public protocol RecordTransformer: Component {
-    /// The record to pass on, nil to drop it, or a thrown `Rejection` for the error path.
-    func transform(_ record: Record, job: JobContext) throws(Rejection) -> Record?
+    /// Changes the record in place; returns false to drop it. To send it down the error path,
+    /// throw a `Rejection` before changing it (the error path carries the record as it came).
+    func transform(_ record: inout Record, job: JobContext) throws(Rejection) -> Bool
 }
 
 extension RecordTransformer {
     public func run(_ step: StepRun) async throws {
         while let packet = try await step.input.next() {
-            switch packet {
-            case .records(let batch):
+            switch consume packet {
+            case .records(var batch):
                 step.metrics.input.add(batch.count)
-                var passed: [Record] = []
-                passed.reserveCapacity(batch.count)
                 var rejected: [(Record, Rejection)] = []
-                step.metrics.timed {
-                    for record in batch {
-                        do throws(Rejection) {
-                            if let result = try transform(record, job: step.job) { passed.append(result) }
-                        } catch {
-                            rejected.append((record, error))
-                        }
-                    }
-                }
-                step.metrics.output.add(passed.count)
+                step.metrics.timed { transformInPlace(&batch, rejected: &rejected, job: step.job) }
+                step.metrics.output.add(batch.count)
                 try await step.reject(rejected)
-                if !passed.isEmpty, try await !step.output.send(.records(passed)), !step.errorOutput.isConnected {
+                if !batch.isEmpty, try await !step.output.send(.records(batch)), !step.errorOutput.isConnected {
                     return
                 }
             case .sourceDone(let file):
@@ -46,6 +37,22 @@ extension RecordTransformer {
                 throw DropsyncError("UNEXPECTED_INPUT", "received file bytes on a records input", step: step.id)
             }
         }
+    }
+
+    /// Transforms every record where it lies (no copy when the batch is not shared), keeping the
+    /// passed records in order at the front and cutting off the rest.
+    private func transformInPlace(_ batch: inout [Record], rejected: inout [(Record, Rejection)], job: JobContext) {
+        var kept = 0
+        for index in batch.indices {
+            do throws(Rejection) {
+                guard try transform(&batch[index], job: job) else { continue }
+                if kept != index { batch.swapAt(kept, index) }
+                kept += 1
+            } catch {
+                rejected.append((batch[index], error))
+            }
+        }
+        batch.removeSubrange(kept...)
     }
 }
 

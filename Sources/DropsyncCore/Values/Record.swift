@@ -67,9 +67,23 @@ public struct Record: Sendable, Hashable {
             self[first] = value
             return
         }
-        var inner = self[first]?.objectValue ?? Record()
+        guard let position = index(of: first) else {
+            var inner = Record()
+            inner.setValue(value, at: components.dropFirst())
+            fields.append(Field(name: first, value: .object(inner)))
+            return
+        }
+        var inner = takeObject(at: position)
         inner.setValue(value, at: components.dropFirst())
-        self[first] = .object(inner)
+        fields[position].value = .object(inner)
+    }
+
+    /// The object at `position` (empty when it holds something else), moved out so that changing
+    /// it copies nothing; the caller puts it back.
+    private mutating func takeObject(at position: Int) -> Record {
+        guard case .object(let inner) = fields[position].value else { return Record() }
+        fields[position].value = .null
+        return inner
     }
 
     /// Removes and returns the value at a dotted path; an object left empty stays (as `{}`).
@@ -81,7 +95,8 @@ public struct Record: Sendable, Hashable {
     private mutating func removeValue(at components: ArraySlice<String>) -> Value? {
         guard let first = components.first, let position = index(of: first) else { return nil }
         if components.count == 1 { return fields.remove(at: position).value }
-        guard case .object(var inner) = fields[position].value else { return nil }
+        guard case .object = fields[position].value else { return nil }
+        var inner = takeObject(at: position)
         let removed = inner.removeValue(at: components.dropFirst())
         fields[position].value = .object(inner)
         return removed
