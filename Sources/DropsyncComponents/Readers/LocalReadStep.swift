@@ -68,13 +68,7 @@ public struct LocalReadStep: Component {
 
     /// The files of the directory that qualify, in the configured order.
     func listDirectory() throws(DropsyncError) -> [Source] {
-        var information = stat()
-        guard stat(directory, &information) == 0 else {
-            let failure = errno
-            throw failure == ENOENT || failure == ENOTDIR
-                ? DropsyncError("FILE_NOT_FOUND", "directory \(directory) does not exist", file: directory)
-                : DropsyncError("FILE_UNREADABLE", "cannot read directory \(directory): \(LocalFile.reason(failure))", file: directory)
-        }
+        var information = try Self.status(of: directory, named: "directory \(directory)")
         guard information.st_mode & S_IFMT == S_IFDIR else {
             throw DropsyncError("FILE_NOT_FOUND", "\(directory) is not a directory", file: directory)
         }
@@ -113,13 +107,7 @@ public struct LocalReadStep: Component {
         var sources: [Source] = []
         for given in paths {
             let path = URL(fileURLWithPath: given).standardized.path
-            var information = stat()
-            guard stat(path, &information) == 0 else {
-                let failure = errno
-                throw failure == ENOENT || failure == ENOTDIR
-                    ? DropsyncError("FILE_NOT_FOUND", "\(path) does not exist", file: path)
-                    : DropsyncError("FILE_UNREADABLE", "cannot read \(path): \(LocalFile.reason(failure))", file: path)
-            }
+            let information = try status(of: path, named: path)
             guard information.st_mode & S_IFMT == S_IFREG else {
                 throw DropsyncError("FILE_UNREADABLE", "\(path) is not a regular file", file: path)
             }
@@ -159,6 +147,18 @@ public struct LocalReadStep: Component {
             step.job.trace(.warning, "\(source.path) vanished before it was read", step: step.id)
             return nil
         }
+    }
+
+    /// `stat(2)` of a path the job needs; a missing one is `FILE_NOT_FOUND`, else `FILE_UNREADABLE`.
+    private static func status(of path: String, named description: String) throws(DropsyncError) -> stat {
+        var information = stat()
+        guard stat(path, &information) == 0 else {
+            let failure = errno
+            throw failure == ENOENT || failure == ENOTDIR
+                ? DropsyncError("FILE_NOT_FOUND", "\(description) does not exist", file: path)
+                : DropsyncError("FILE_UNREADABLE", "cannot read \(description): \(LocalFile.reason(failure))", file: path)
+        }
+        return information
     }
 
     private static func realPath(_ path: String) -> String? {
