@@ -87,9 +87,11 @@ def run_sqlite_import(csv_path):
     return time.perf_counter() - start
 
 
-# dropsync's account upsert (DropsyncStore), fed from a staging table instead of bound parameters.
+# dropsync's account upsert (DropsyncStore's AccountBatchWriter), fed from a staging table instead of
+# bound parameters. Like dropsync, it stores a new account's document as given (the staged documents
+# have no null members, which dropsync strips before inserting).
 UPSERT_FROM_STAGING = """INSERT INTO accounts(UID, doc, created, createdTimestamp, lastUpdated, lastUpdatedTimestamp)
-SELECT UID, json_patch('{}', doc), :now, :ms, :now, :ms FROM staging WHERE true
+SELECT UID, doc, :now, :ms, :now, :ms FROM staging WHERE true
 ON CONFLICT(UID) DO UPDATE SET doc = json_patch(accounts.doc, excluded.doc), lastUpdated = excluded.lastUpdated,
 lastUpdatedTimestamp = excluded.lastUpdatedTimestamp WHERE json_patch(accounts.doc, excluded.doc) IS NOT accounts.doc"""
 
