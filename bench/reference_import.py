@@ -1,5 +1,6 @@
 """(b) The importer a user would script: csv + json + sqlite3 json_patch upsert, one transaction.
-Reads the gzip'd CSV and upserts into the same accounts table dropsync uses."""
+Reads the gzip'd CSV and upserts into the accounts table of a dropsync state database (the bench
+creates it with dropsync's own schema; standalone, the table is created here)."""
 import csv
 import gzip
 import io

@@ -70,9 +70,17 @@ def run_dropsync(rows):
     return seconds, rss
 
 
+def dropsync_database(name):
+    """A fresh state database with dropsync's own schema, for a baseline to write into."""
+    state = os.path.join(WORK, name)
+    fresh(state)
+    subprocess.run([DROPSYNC, "accounts", "count", "--config", os.path.join(HERE, "conf.d"), "--state-dir", state],
+                   check=True, capture_output=True)
+    return os.path.join(state, "dropsync.sqlite")
+
+
 def run_python(rows, gz_path):
-    database = os.path.join(WORK, "b.sqlite")
-    fresh(database)
+    database = dropsync_database("state-b")
     seconds, rss, out = peak_rss_mb([sys.executable, os.path.join(HERE, "reference_import.py"), database, gz_path])
     assert int(out.strip()) == rows
     return seconds, rss
@@ -98,12 +106,10 @@ lastUpdatedTimestamp = excluded.lastUpdatedTimestamp WHERE json_patch(accounts.d
 
 def run_sqlite_upsert(rows, csv_path):
     """Stages the documents dropsync would write (untimed), then times the upsert alone."""
-    database = os.path.join(WORK, "d.sqlite")
-    fresh(database)
+    database = dropsync_database("state-d")
     db = sqlite3.connect(database, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute(reference_import.SCHEMA)
-    db.execute("CREATE TABLE staging(UID TEXT, doc TEXT)")
+    db.execute("PRAGMA cache_size = -65536")  # as dropsync's connection
+    db.execute("CREATE TEMP TABLE staging(UID TEXT, doc TEXT)")
     dumps = json.JSONEncoder(separators=(",", ":")).encode
     with open(csv_path, encoding="utf-8", newline="") as source:
         reader = csv.reader(source)
