@@ -36,11 +36,18 @@ struct DSVFieldDecoder: Sendable {
     static func inferred(_ bytes: UnsafeBufferPointer<UInt8>) -> Value? {
         guard let first = bytes.first else { return .null }
         switch first {
-        case UInt8(ascii: "t"): return bytes.elementsEqual("true".utf8) ? .bool(true) : nil
-        case UInt8(ascii: "f"): return bytes.elementsEqual("false".utf8) ? .bool(false) : nil
+        case UInt8(ascii: "t"): return equals(bytes, "true") ? .bool(true) : nil
+        case UInt8(ascii: "f"): return equals(bytes, "false") ? .bool(false) : nil
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return number(bytes)
         default: return nil
         }
+    }
+
+    /// Whether the bytes are exactly this ASCII word; the length is compared first.
+    @inline(__always)
+    private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+        bytes.count == word.utf8CodeUnitCount
+            && UnsafeRawBufferPointer(bytes).elementsEqual(UnsafeRawBufferPointer(start: word.utf8Start, count: bytes.count))
     }
 
     /// Parses `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`; integers that overflow become doubles.

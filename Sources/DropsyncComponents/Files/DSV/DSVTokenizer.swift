@@ -46,7 +46,8 @@ public struct DSVTokenizer {
     private static let carriageReturn = UInt8(ascii: "\r")
 
     public let options: Options
-    private let classes: ByteClasses
+    private let unquotedStops: StopBytes
+    private let quotedStops: StopBytes
     private var state: State
     private var linesToSkip: Int
     /// The physical line of the next byte.
@@ -70,7 +71,8 @@ public struct DSVTokenizer {
 
     public init(_ options: Options) {
         self.options = options
-        classes = ByteClasses(options)
+        unquotedStops = StopBytes(unquoted: options)
+        quotedStops = StopBytes(quoted: options)
         linesToSkip = options.skipLines
         state = options.skipLines > 0 ? .skipping : .rowStart
     }
@@ -80,9 +82,8 @@ public struct DSVTokenizer {
         guard let start = chunk.baseAddress, chunk.count > 0 else { return }
         let base = start.assumingMemoryBound(to: UInt8.self)
         let end = chunk.count
-        let table = classes.table
-        let unquotedStops = classes.unquotedStops
-        let quotedStops = classes.quotedStops
+        let unquotedStops = unquotedStops
+        let quotedStops = quotedStops
         let separator = options.separator
         let quote = options.quote
         let escape = options.escape
@@ -125,14 +126,18 @@ public struct DSVTokenizer {
                 }
                 runStart = index - rowOrigin
             case .unquoted:
-                index = unquotedStops.skipOrdinary(base, from: index, to: end)
-                while index < end && table[Int(base[index])] & ByteClasses.unquotedStop == 0 { index += 1 }
+                index = unquotedStops.next(base, from: index, to: end)
                 guard index < end else { break scan }
                 let byte = base[index]
                 if byte == separator {
                     endField(contentEnd: index - rowOrigin, base, rowOrigin)
                     index += 1
-                    state = .fieldStart
+                    // The next field, when it is unquoted too, starts right here.
+                    if index < end && base[index] != quote {
+                        runStart = index - rowOrigin
+                    } else {
+                        state = .fieldStart
+                    }
                 } else if byte == Self.lineFeed || byte == Self.carriageReturn {
                     endField(contentEnd: index - rowOrigin, base, rowOrigin)
                     endRow(rawEnd: index - rowOrigin, base, rowOrigin, problem: nil, emit)
@@ -142,12 +147,12 @@ public struct DSVTokenizer {
                     index += 1
                     state = .unquotedEscape
                 } else {
-                    rowHasNUL = true
+                    // NUL, or a control byte that is ordinary here.
+                    if byte == 0 { rowHasNUL = true }
                     index += 1
                 }
             case .quoted:
-                index = quotedStops.skipOrdinary(base, from: index, to: end)
-                while index < end && table[Int(base[index])] & ByteClasses.quotedStop == 0 { index += 1 }
+                index = quotedStops.next(base, from: index, to: end)
                 guard index < end else { break scan }
                 let byte = base[index]
                 index += 1
@@ -161,7 +166,7 @@ public struct DSVTokenizer {
                     skipLineFeed(base, &index, end)
                 } else if byte == Self.lineFeed {
                     line += 1
-                } else {
+                } else if byte == 0 {
                     rowHasNUL = true
                 }
             case .unquotedEscape, .quotedEscape:

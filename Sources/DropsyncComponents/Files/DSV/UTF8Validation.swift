@@ -1,11 +1,19 @@
 /// UTF-8 well-formedness (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF),
-/// checked eight ASCII bytes at a time.
+/// checked sixteen (or eight) ASCII bytes at a time.
 enum UTF8Validation {
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let count = bytes.count
         var position = 0
         while position < count {
+            if position + 16 <= count {
+                let low = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                let high = UnsafeRawPointer(base + position + 8).loadUnaligned(as: UInt64.self)
+                if (low | high) & 0x8080_8080_8080_8080 == 0 {
+                    position += 16
+                    continue
+                }
+            }
             if position + 8 <= count {
                 let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
                 if word & 0x8080_8080_8080_8080 == 0 {
