@@ -16,8 +16,6 @@ struct AccountBatchWriter {
     private let policy: AccountImportPolicy
     private let write: PreparedWrite
     private let exists: PreparedWrite?
-    private var patch = JSONWriter()
-    private var document = JSONWriter()
 
     /// Parameters: ?1 UID, ?2 patch, ?3 new document, ?4 time as text, ?5 time in milliseconds.
     private static func sql(_ policy: AccountImportPolicy) -> String {
@@ -49,90 +47,51 @@ struct AccountBatchWriter {
         exists = policy == .update ? try PreparedWrite(db, sql: "SELECT 1 FROM accounts WHERE UID = ?1") : nil
     }
 
-    mutating func write(_ batch: [Record]) throws -> AccountWriteResult {
+    func write(_ batch: AccountPatches) throws -> AccountWriteResult {
         var result = AccountWriteResult()
-        for (index, record) in batch.enumerated() {
-            guard let uid = AccountStore.uid(of: record) else {
-                result.rejected.append((index, Rejection("MISSING_UID", "the record has no UID (a non-empty string or integer)")))
-                continue
-            }
-            try write.bind(1, uid)
-            let hasNulls = writePatch(record)
-            try patch.bytes.withUnsafeBufferPointer { try write.bind(2, utf8: $0) }
-            if policy != .update {
-                if hasNulls {
-                    document.bytes.removeAll(keepingCapacity: true)
-                    document.write(Self.withoutNullMembers(record, skipping: "UID"))
-                    try document.bytes.withUnsafeBufferPointer { try write.bind(3, utf8: $0) }
-                } else {
-                    try patch.bytes.withUnsafeBufferPointer { try write.bind(3, utf8: $0) }
+        try batch.bytes.withUnsafeBufferPointer { bytes in
+            for (index, entry) in batch.entries.enumerated() {
+                guard let uid = entry.uid else {
+                    result.rejected.append((index, Rejection("MISSING_UID", "the record has no UID (a non-empty string or integer)")))
+                    continue
                 }
-            }
-            let changed = try write.execute() > 0
-            switch policy {
-            case .upsert:
-                if !changed { result.unchanged += 1 } else if write.insertedRow { result.inserted += 1 } else { result.updated += 1 }
-            case .insert:
-                if changed {
-                    result.inserted += 1
-                } else {
-                    result.rejected.append((index, Rejection("ACCOUNT_EXISTS", "an account with this UID already exists")))
+                try write.bind(1, uid)
+                try write.bind(2, utf8: UnsafeBufferPointer(rebasing: bytes[entry.patch]))
+                if policy != .update {
+                    try write.bind(3, utf8: UnsafeBufferPointer(rebasing: bytes[entry.document ?? entry.patch]))
                 }
-            case .update:
-                if changed {
-                    result.updated += 1
-                } else if try accountExists(uid) {
-                    result.unchanged += 1
-                } else {
-                    result.rejected.append((index, Rejection("ACCOUNT_NOT_FOUND", "no account has this UID")))
-                }
+                try execute(uid, index, into: &result)
             }
         }
         return result
+    }
+
+    /// Runs the bound statement for one account and counts what it did.
+    private func execute(_ uid: String, _ index: Int, into result: inout AccountWriteResult) throws {
+        let changed = try write.execute() > 0
+        switch policy {
+        case .upsert:
+            if !changed { result.unchanged += 1 } else if write.insertedRow { result.inserted += 1 } else { result.updated += 1 }
+        case .insert:
+            if changed {
+                result.inserted += 1
+            } else {
+                result.rejected.append((index, Rejection("ACCOUNT_EXISTS", "an account with this UID already exists")))
+            }
+        case .update:
+            if changed {
+                result.updated += 1
+            } else if try accountExists(uid) {
+                result.unchanged += 1
+            } else {
+                result.rejected.append((index, Rejection("ACCOUNT_NOT_FOUND", "no account has this UID")))
+            }
+        }
     }
 
     private func accountExists(_ uid: String) throws -> Bool {
         guard let exists else { return false }
         try exists.bind(1, uid)
         return try exists.producesRow()
-    }
-
-    /// Writes the record minus `UID` into `patch`; returns whether an object member is null.
-    private mutating func writePatch(_ record: Record) -> Bool {
-        patch.bytes.removeAll(keepingCapacity: true)
-        patch.bytes.append(UInt8(ascii: "{"))
-        var hasNulls = false
-        var first = true
-        for field in record.fields where field.name != "UID" {
-            if !first { patch.bytes.append(UInt8(ascii: ",")) }
-            first = false
-            patch.writeString(field.name)
-            patch.bytes.append(UInt8(ascii: ":"))
-            patch.write(field.value)
-            if !hasNulls { hasNulls = Self.containsNullMember(field.value) }
-        }
-        patch.bytes.append(UInt8(ascii: "}"))
-        return hasNulls
-    }
-
-    private static func containsNullMember(_ value: Value) -> Bool {
-        switch value {
-        case .null: true
-        case .object(let record): record.fields.contains { containsNullMember($0.value) }
-        default: false
-        }
-    }
-
-    /// The record with null members removed from it and its nested objects (not from arrays).
-    private static func withoutNullMembers(_ record: Record, skipping skipped: String? = nil) -> Value {
-        var kept = Record(reservingCapacity: record.count)
-        for field in record.fields where field.name != skipped {
-            switch field.value {
-            case .null: continue
-            case .object(let inner): kept.appendUnchecked(field.name, withoutNullMembers(inner))
-            default: kept.appendUnchecked(field.name, field.value)
-            }
-        }
-        return .object(kept)
     }
 }

@@ -43,7 +43,15 @@ public final class AccountImport: Sendable {
     /// Merges a batch into the store, inside the import's transaction. A thrown error means the
     /// import has rolled back.
     public func write(_ batch: [Record]) async throws -> AccountWriteResult {
-        try await withCheckedThrowingContinuation { mailbox.post(.write(batch, $0)) }
+        try await submit(AccountPatches(batch)).result()
+    }
+
+    /// Queues an encoded batch and returns at once, so the caller can encode the next batch while
+    /// this one is written; batches are written in the order submitted.
+    public func submit(_ batch: AccountPatches) -> PendingAccountWrite {
+        let pending = PendingAccountWrite()
+        mailbox.post(.write(batch, pending))
+        return pending
     }
 
     /// Commits everything written so far and ends the import.
@@ -59,14 +67,14 @@ public final class AccountImport: Sendable {
 
 /// The requests an import's thread serves, in order.
 enum ImportRequest: Sendable {
-    case write([Record], CheckedContinuation<AccountWriteResult, any Error>)
+    case write(AccountPatches, PendingAccountWrite)
     case commit(CheckedContinuation<Void, any Error>)
     case rollback(CheckedContinuation<Void, Never>?)
 
     /// Answers a request that arrives after the import ended.
     func refuse(_ error: any Error) {
         switch self {
-        case .write(_, let continuation): continuation.resume(throwing: error)
+        case .write(_, let pending): pending.finish(.failure(error))
         case .commit(let continuation): continuation.resume(throwing: error)
         case .rollback(let continuation): continuation?.resume()
         }
@@ -109,6 +117,34 @@ final class ImportMailbox: Sendable {
     }
 }
 
+/// The result of one submitted batch, delivered by the import's thread to whoever awaits it.
+public final class PendingAccountWrite: Sendable {
+    private struct State {
+        var result: Result<AccountWriteResult, any Error>?
+        var waiter: CheckedContinuation<AccountWriteResult, any Error>?
+    }
+    private let state = Mutex(State())
+
+    /// Waits until the batch has been written (or refused; a thrown error means the import rolled back).
+    public func result() async throws -> AccountWriteResult {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready = state.withLock { state in
+                if state.result == nil { state.waiter = continuation }
+                return state.result
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+
+    func finish(_ result: Result<AccountWriteResult, any Error>) {
+        let waiter = state.withLock { state in
+            state.result = result
+            return state.waiter.take()
+        }
+        waiter?.resume(with: result)
+    }
+}
+
 /// Resumes the caller of `begin` once, whichever comes first: the transaction opened, the worker
 /// failed, or the caller was cancelled.
 final class StartSignal: Sendable {
@@ -131,18 +167,18 @@ private struct ImportWorker {
         var failure: (any Error)?
         do {
             try pool.writeWithoutTransaction { db in
-                var writer = try AccountBatchWriter(db, policy: policy, now: now)
+                let writer = try AccountBatchWriter(db, policy: policy, now: now)
                 try db.inTransaction(.immediate) {
                     started.resume(with: .success(()))
                     while true {
                         let request = mailbox.take()
                         switch request {
-                        case .write(let batch, let continuation):
+                        case .write(let batch, let pending):
                             do {
-                                continuation.resume(returning: try writer.write(batch))
+                                pending.finish(.success(try writer.write(batch)))
                             } catch {
                                 failure = error
-                                continuation.resume(throwing: error)
+                                pending.finish(.failure(error))
                                 return .rollback
                             }
                         case .commit:

@@ -102,7 +102,9 @@ import Testing
             """))
         let context = job()
         let running = Task { await JobRunner().run(dataflow, job: context, trigger: "test") }
-        while sink.records("sink").count < 100 { await Task.yield() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while sink.records("sink").count < 100 && ContinuousClock.now < deadline { await Task.yield() }
+        try #require(sink.records("sink").count >= 100)
         running.cancel()
         let report = await running.value
         #expect(report.status == .cancelled)

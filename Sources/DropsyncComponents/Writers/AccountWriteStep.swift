@@ -35,22 +35,34 @@ public struct AccountWriteStep: Component {
     public func run(_ step: StepRun) async throws {
         let store = try step.job.services.resolve(AccountStore.self)
         var open: AccountImport?
+        var inFlight: InFlight?
         var receipt = Receipt()
+        /// Waits for the batch being written and routes its results.
+        func settle() async throws {
+            guard let written = inFlight else { return }
+            inFlight = nil
+            let started = DispatchTime.now().uptimeNanoseconds
+            let result = try await written.pending.result()
+            step.metrics.busyNanoseconds.add(Int(DispatchTime.now().uptimeNanoseconds - started))
+            receipt.record(result)
+            step.metrics.output.add(result.written)
+            step.job.recordsWritten.add(result.written)
+            try await step.reject(result.rejected.map { (written.batch[$0.index], $0.rejection) })
+        }
         do {
             while let packet = try await step.input.next() {
                 switch packet {
                 case .records(let batch):
                     step.metrics.input.add(batch.count)
+                    // Encode this batch while the store writes the previous one.
+                    let patches = step.metrics.timed { AccountPatches(batch) }
                     let session = if let open { open } else { try await store.beginImport(policy: policy) }
                     open = session
-                    let started = DispatchTime.now().uptimeNanoseconds
-                    let result = try await session.write(batch)
-                    step.metrics.busyNanoseconds.add(Int(DispatchTime.now().uptimeNanoseconds - started))
-                    receipt.record(result)
-                    step.metrics.output.add(result.written)
-                    step.job.recordsWritten.add(result.written)
-                    try await step.reject(result.rejected.map { (batch[$0.index], $0.rejection) })
+                    let pending = session.submit(patches)
+                    try await settle()
+                    inFlight = InFlight(batch: batch, pending: pending)
                 case .sourceDone(let file):
+                    try await settle()
                     try await open?.commit()
                     open = nil
                     step.job.trace(.info, receipt.summary(file.name), step: step.id)
@@ -60,6 +72,7 @@ public struct AccountWriteStep: Component {
                     throw DropsyncError("UNEXPECTED_INPUT", "received file bytes on a records input", step: step.id)
                 }
             }
+            try await settle()
             if let session = open {
                 try await session.commit()
                 open = nil
@@ -69,6 +82,12 @@ public struct AccountWriteStep: Component {
             await open?.rollback()
             throw error
         }
+    }
+
+    /// A batch handed to the store and not yet settled.
+    struct InFlight {
+        let batch: [Record]
+        let pending: PendingAccountWrite
     }
 
     /// The counts of one source file's writes.

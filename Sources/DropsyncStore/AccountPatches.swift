@@ -1,0 +1,83 @@
+import DropsyncCore
+
+/// A batch of account records encoded for the store: each record's `UID` and its merge patch
+/// (the record minus `UID`, compact JSON), all in one byte buffer.
+///
+/// Encoding is pure Swift work, so a writer does it on its own thread while the store's thread
+/// executes the previous batch. A patch with null members (which remove fields of an existing
+/// account) also carries the document a new account gets: the patch without them — exactly what
+/// `json_patch('{}', patch)` gives, without asking SQLite to parse it.
+public struct AccountPatches: Sendable {
+    struct Entry: Sendable {
+        /// Nil when the record has no usable `UID`.
+        var uid: String?
+        var patch: Range<Int>
+        /// Where the new-account document differs from the patch; nil when they are the same.
+        var document: Range<Int>?
+    }
+
+    private(set) var entries: [Entry] = []
+    private(set) var bytes: [UInt8] = []
+
+    public init(_ batch: [Record]) {
+        entries.reserveCapacity(batch.count)
+        var writer = JSONWriter()
+        writer.bytes.reserveCapacity(batch.count * 160)
+        for record in batch {
+            guard let uid = AccountStore.uid(of: record) else {
+                entries.append(Entry(uid: nil, patch: 0..<0, document: nil))
+                continue
+            }
+            let patchStart = writer.bytes.count
+            let hasNulls = Self.writePatch(record, into: &writer)
+            let patch = patchStart..<writer.bytes.count
+            var document: Range<Int>?
+            if hasNulls {
+                writer.write(Self.withoutNullMembers(record, skipping: "UID"))
+                document = patch.upperBound..<writer.bytes.count
+            }
+            entries.append(Entry(uid: uid, patch: patch, document: document))
+        }
+        bytes = writer.bytes
+    }
+
+    public var count: Int { entries.count }
+
+    /// Writes the record minus `UID`; returns whether an object member (at any depth) is null.
+    private static func writePatch(_ record: Record, into writer: inout JSONWriter) -> Bool {
+        writer.bytes.append(UInt8(ascii: "{"))
+        var hasNulls = false
+        var first = true
+        for field in record.fields where field.name != "UID" {
+            if !first { writer.bytes.append(UInt8(ascii: ",")) }
+            first = false
+            writer.writeString(field.name)
+            writer.bytes.append(UInt8(ascii: ":"))
+            writer.write(field.value)
+            if !hasNulls { hasNulls = containsNullMember(field.value) }
+        }
+        writer.bytes.append(UInt8(ascii: "}"))
+        return hasNulls
+    }
+
+    private static func containsNullMember(_ value: Value) -> Bool {
+        switch value {
+        case .null: true
+        case .object(let record): record.fields.contains { containsNullMember($0.value) }
+        default: false
+        }
+    }
+
+    /// The record with null members removed from it and its nested objects (not from arrays).
+    private static func withoutNullMembers(_ record: Record, skipping skipped: String? = nil) -> Value {
+        var kept = Record(reservingCapacity: record.count)
+        for field in record.fields where field.name != skipped {
+            switch field.value {
+            case .null: continue
+            case .object(let inner): kept.appendUnchecked(field.name, withoutNullMembers(inner))
+            default: kept.appendUnchecked(field.name, field.value)
+            }
+        }
+        return .object(kept)
+    }
+}
