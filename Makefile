@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-BUILD_DEPS := pkg-config zlib1g-dev libsqlite3-dev
+BUILD_DEPS := pkg-config zlib1g-dev libsqlite3-dev libjemalloc-dev
 RUN_DEPS := gzip
 TEST_DEPS := $(BUILD_DEPS) $(RUN_DEPS) sqlite3 python3
 BIN := .build/debug/dropsync

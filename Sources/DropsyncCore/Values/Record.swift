@@ -25,7 +25,14 @@ public struct Record: Sendable, Hashable {
     public var count: Int { fields.count }
     public var names: [String] { fields.map(\.name) }
 
-    public func index(of name: String) -> Int? { fields.firstIndex { $0.name == name } }
+    public func index(of name: String) -> Int? {
+        // Comparing lengths first skips the out-of-line comparison of unequal small strings.
+        let length = name.utf8.count
+        for position in fields.indices where fields[position].name.utf8.count == length && fields[position].name == name {
+            return position
+        }
+        return nil
+    }
 
     /// The top-level field `name`; setting `nil` removes it, setting a new name appends it.
     public subscript(name: String) -> Value? {
