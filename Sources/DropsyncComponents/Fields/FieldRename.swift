@@ -23,16 +23,27 @@ public struct FieldRename: RecordTransformer {
     }
 
     let renames: [Rename]
+    let singlePass: SinglePassRename?
 
     public init(params: Params) throws(ParamError) {
         renames = try FieldList.objects(params, "fields", required: ["sourceField", "targetField"]) { item throws(ParamError) in
             Rename(source: try item.path("sourceField"), target: try item.path("targetField"))
         }
+        singlePass = SinglePassRename(sources: renames.map(\.source), targets: renames.map(\.target))
     }
 
     public func transform(_ record: inout Record, job: JobContext) -> Bool {
-        for rename in renames { Self.apply(rename, to: &record) }
+        if let renamed = singlePass?.apply(to: record) {
+            record = renamed
+        } else {
+            Self.applyInOrder(renames, to: &record)
+        }
         return true
+    }
+
+    /// The general path: each rename in turn, as listed.
+    static func applyInOrder(_ renames: [Rename], to record: inout Record) {
+        for rename in renames { apply(rename, to: &record) }
     }
 
     private static func apply(_ rename: Rename, to record: inout Record) {

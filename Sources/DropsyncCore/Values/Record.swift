@@ -75,7 +75,8 @@ public struct Record: Sendable, Hashable {
             return
         }
         guard let position = index(of: first) else {
-            var inner = Record()
+            // A new nested object usually gets several fields (profile.*, data.*): start with room.
+            var inner = Record(reservingCapacity: 4)
             inner.setValue(value, at: components.dropFirst())
             fields.append(Field(name: first, value: .object(inner)))
             return
