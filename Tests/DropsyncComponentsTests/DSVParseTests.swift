@@ -172,7 +172,7 @@ struct DSVParseTests {
         let result = try await DSVParsing.run(Array("a,b\n1\n".utf8), params: ["addFilename": true])
         let rejected = try #require(result.rejected.first)
         #expect(rejected["errorCode"] == "WRONG_FIELD_COUNT")
-        #expect(rejected["errorMessage"] == "line 2 has 1 fields, expected 2")
+        #expect(rejected["errorMessage"] == "people.csv line 2 has 1 fields, expected 2")
         #expect(rejected["errorStep"] == "step")
         #expect(rejected["filename"] == "people.csv")
         #expect(result.metrics.errors.value == 1)

@@ -53,17 +53,17 @@ struct DSVRecordBuilder {
         rowCount += 1
         switch row.problem {
         case .unterminatedQuote?:
-            return reject(row, "UNTERMINATED_QUOTE", "line \(row.lineNumber): a quoted field is not closed before the end of the file")
+            return reject(row, "UNTERMINATED_QUOTE", "\(file.name) line \(row.lineNumber): a quoted field is not closed before the end of the file")
         case .nulByte?:
-            return reject(row, "INVALID_TEXT", "line \(row.lineNumber) contains a NUL byte")
+            return reject(row, "INVALID_TEXT", "\(file.name) line \(row.lineNumber) contains a NUL byte")
         case nil:
             break
         }
         guard row.count == columns.count else {
-            return reject(row, "WRONG_FIELD_COUNT", "line \(row.lineNumber) has \(row.count) fields, expected \(columns.count)")
+            return reject(row, "WRONG_FIELD_COUNT", "\(file.name) line \(row.lineNumber) has \(row.count) fields, expected \(columns.count)")
         }
         guard UTF8Validation.isValid(row.rawBytes) else {
-            return reject(row, "INVALID_TEXT", "line \(row.lineNumber) is not valid UTF-8")
+            return reject(row, "INVALID_TEXT", "\(file.name) line \(row.lineNumber) is not valid UTF-8")
         }
         var record: Record
         if columns.isFlat {
