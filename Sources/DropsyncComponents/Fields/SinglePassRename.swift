@@ -10,8 +10,19 @@ import DropsyncCore
 /// source but is named like a target's first segment, or a source present twice) is left to the
 /// general path.
 struct SinglePassRename: Sendable {
+    /// The renames that create one top-level field, in list order.
+    private struct Group: Sendable {
+        var head: String
+        var renames: [Int]
+        /// Every target is `head.name` with a distinct `name`: the field is an object built by appending.
+        var isFlatObject = false
+    }
+
     private let sources: [String]
     private let targets: [FieldPath]
+    private let groups: [Group]
+    /// For each rename, the index of its group.
+    private let groupOfRename: [Int]
 
     /// Nil when the renames do not have the shape this pass handles.
     init?(sources: [FieldPath], targets: [FieldPath]) {
@@ -19,8 +30,26 @@ struct SinglePassRename: Sendable {
         let names = sources.map { $0.components[0] }
         guard Set(names).count == names.count,
               Set(names).isDisjoint(with: targets.map { $0.components[0] }) else { return nil }
+        var groups: [Group] = []
+        var groupOfRename: [Int] = []
+        for (rename, target) in targets.enumerated() {
+            let head = target.components[0]
+            if let group = groups.firstIndex(where: { $0.head == head }) {
+                groups[group].renames.append(rename)
+                groupOfRename.append(group)
+            } else {
+                groups.append(Group(head: head, renames: [rename]))
+                groupOfRename.append(groups.count - 1)
+            }
+        }
+        for index in groups.indices {
+            let inner = groups[index].renames.map { targets[$0].components }
+            groups[index].isFlatObject = inner.allSatisfy { $0.count == 2 } && Set(inner.map { $0[1] }).count == inner.count
+        }
         self.sources = names
         self.targets = targets
+        self.groups = groups
+        self.groupOfRename = groupOfRename
     }
 
     /// The renamed record, or nil when the general path must do it.
@@ -28,34 +57,60 @@ struct SinglePassRename: Sendable {
         withUnsafeTemporaryAllocation(of: Value?.self, capacity: sources.count) { values in
             values.initialize(repeating: nil)
             defer { values.deinitialize() }
-            var renamedFields = 0
-            for field in record.fields {
-                if let rename = source(named: field.name) {
-                    guard values[rename] == nil else { return nil }
-                    values[rename] = field.value
-                    renamedFields += 1
-                } else if isTargetHead(field.name) {
-                    return nil
+            // Which rename each field feeds (-1: none), and each rename's value.
+            return withUnsafeTemporaryAllocation(of: Int.self, capacity: record.count) { renameOfField in
+                var renamed = 0
+                for (position, field) in record.fields.enumerated() {
+                    if let rename = source(named: field.name) {
+                        guard values[rename] == nil else { return nil }
+                        values[rename] = field.value
+                        renameOfField[position] = rename
+                        renamed += 1
+                    } else {
+                        guard !isTargetHead(field.name) else { return nil }
+                        renameOfField[position] = -1
+                    }
                 }
+                guard renamed > 0 else { return record }
+                return assemble(record, renameOfField, values, renamed: renamed)
             }
-            guard renamedFields > 0 else { return record }
-            var created = Record(reservingCapacity: renamedFields)
-            for (rename, value) in values.enumerated() {
-                if let value { created.setValue(value, at: targets[rename]) }
-            }
-            var result = Record(reservingCapacity: record.count - renamedFields + created.count)
-            for field in record.fields {
-                guard let rename = source(named: field.name) else {
-                    result.appendUnchecked(field.name, field.value)
-                    continue
-                }
-                let head = targets[rename].components[0]
-                if firstPresentRename(into: head, values) == rename, let value = created[head] {
-                    result.appendUnchecked(head, value)
-                }
-            }
-            return result
         }
+    }
+
+    /// The result: unrenamed fields where they were, each created field where its group's first
+    /// present source was.
+    private func assemble(
+        _ record: Record, _ renameOfField: UnsafeMutableBufferPointer<Int>, _ values: UnsafeMutableBufferPointer<Value?>,
+        renamed: Int
+    ) -> Record {
+        var result = Record(reservingCapacity: record.count - renamed + groups.count)
+        for (position, field) in record.fields.enumerated() {
+            let rename = renameOfField[position]
+            guard rename >= 0 else {
+                result.appendUnchecked(field.name, field.value)
+                continue
+            }
+            let group = groups[groupOfRename[rename]]
+            guard group.renames.first(where: { values[$0] != nil }) == rename else { continue }
+            result.appendUnchecked(group.head, build(group, values))
+        }
+        return result
+    }
+
+    /// The value a group's renames give its field, applied in list order.
+    private func build(_ group: Group, _ values: UnsafeMutableBufferPointer<Value?>) -> Value {
+        if group.isFlatObject {
+            var object = Record(reservingCapacity: group.renames.count)
+            for rename in group.renames {
+                if let value = values[rename] { object.appendUnchecked(targets[rename].components[1], value) }
+            }
+            return .object(object)
+        }
+        var holder = Record(reservingCapacity: 1)
+        for rename in group.renames {
+            if let value = values[rename] { holder.setValue(value, at: targets[rename]) }
+        }
+        return holder.fields[0].value
     }
 
     /// The rename whose source is `name`, comparing lengths first (most fields differ in length).
@@ -66,11 +121,6 @@ struct SinglePassRename: Sendable {
 
     private func isTargetHead(_ name: String) -> Bool {
         let length = name.utf8.count
-        return targets.contains { $0.components[0].utf8.count == length && $0.components[0] == name }
-    }
-
-    /// The first rename in list order that has a value and creates `head`.
-    private func firstPresentRename(into head: String, _ values: UnsafeMutableBufferPointer<Value?>) -> Int? {
-        targets.indices.first { values[$0] != nil && targets[$0].components[0] == head }
+        return groups.contains { $0.head.utf8.count == length && $0.head == name }
     }
 }
