@@ -50,7 +50,18 @@ public struct JobRunner: Sendable {
                         run.errorOutput.finish()
                     }
                 }
-                try await group.waitForAll()
+                // A failing step aborts its channels, so its neighbours may end (with
+                // CancellationError) before its own error arrives: report the real cause.
+                var cause: (any Error)?
+                while true {
+                    do {
+                        guard try await group.next() != nil else { break }
+                    } catch {
+                        if cause == nil || cause is CancellationError { cause = error }
+                        group.cancelAll()
+                    }
+                }
+                if let cause { throw cause }
             }
         } catch {
             failure = error
