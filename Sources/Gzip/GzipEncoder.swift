@@ -28,7 +28,7 @@ public final class GzipEncoder {
 
     private func run(_ chunk: [UInt8], flush: Int32, expecting expected: Set<Int32>) throws -> [UInt8] {
         var output: [UInt8] = []
-        let (status, _) = chunk.withUnsafeBufferPointer { stream.pump($0, flush: flush, into: &output) }
+        let (status, _, _) = chunk.withUnsafeBufferPointer { stream.pump($0, flush: flush, into: &output) }
         guard expected.contains(status) else {
             throw DropsyncError("GZIP_FAILED", "compression failed: \(stream.message(for: status))")
         }

@@ -57,11 +57,16 @@ final class ZlibStream {
     func resetInflate() { inflateReset(stream) }
 
     /// Calls `inflate` (or `deflate`) with `flush` over `input` until zlib has consumed it all and
-    /// has no more output to give, appending the output to `output` one piece at a time.
+    /// has no more output to give, or until `output` holds `limit` bytes or more, appending the
+    /// output to `output` one piece at a time.
     ///
-    /// Stops early when zlib returns anything but `Z_OK`; returns that status and how many input
-    /// bytes zlib left unconsumed (non-zero after `Z_STREAM_END` in the middle of the input).
-    func pump(_ input: UnsafeBufferPointer<UInt8>, flush: Int32, into output: inout [UInt8]) -> (status: Int32, unconsumed: Int) {
+    /// Stops early when zlib returns anything but `Z_OK`; returns that status, how many input bytes
+    /// zlib left unconsumed (non-zero after `Z_STREAM_END` in the middle of the input, or when the
+    /// limit was reached), and whether zlib may hold more output for this input (`outputPending`:
+    /// call again, with the unconsumed input or none, to get it).
+    func pump(
+        _ input: UnsafeBufferPointer<UInt8>, flush: Int32, into output: inout [UInt8], limit: Int = .max
+    ) -> (status: Int32, unconsumed: Int, outputPending: Bool) {
         precondition(input.count <= Int(UInt32.max), "zlib takes at most 4 GiB per call")
         stream.pointee.next_in = input.baseAddress.map { UnsafeMutablePointer(mutating: $0) }
         stream.pointee.avail_in = UInt32(input.count)
@@ -75,11 +80,12 @@ final class ZlibStream {
             }
             let produced = Self.outputPieceSize - Int(stream.pointee.avail_out)
             output.append(contentsOf: UnsafeBufferPointer(start: outputPiece, count: produced))
-        } while status == Z_OK && (stream.pointee.avail_in > 0 || stream.pointee.avail_out == 0)
+        } while status == Z_OK && (stream.pointee.avail_in > 0 || stream.pointee.avail_out == 0) && output.count < limit
         let unconsumed = Int(stream.pointee.avail_in)
+        let outputPending = status == Z_OK && stream.pointee.avail_out == 0
         stream.pointee.next_in = nil
         stream.pointee.avail_in = 0
-        return (status, unconsumed)
+        return (status, unconsumed, outputPending)
     }
 
     private static func describe(_ status: Int32) -> String {

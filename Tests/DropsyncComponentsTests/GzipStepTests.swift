@@ -30,6 +30,18 @@ struct GzipStepTests {
         #expect(result.files.map(\.info.name) == [expected])
     }
 
+    @Test("a chunk that expands a thousandfold comes out in bounded pieces")
+    func boundedExpansion() async throws {
+        let zeros = [UInt8](repeating: 0, count: 32 * 1024 * 1024)
+        let compressed = try gzip(zeros)
+        #expect(compressed.count < 64 * 1024)
+        let result = try await ComponentHarness.run(GzipUncompressStep.self, input: filePackets("zeros.gz", compressed, chunkSize: compressed.count))
+        let pieces = result.output.compactMap { packet -> Int? in if case .bytes(let piece) = packet { piece.count } else { nil } }
+        #expect(pieces.reduce(0, +) == zeros.count)
+        #expect(pieces.allSatisfy { $0 <= 320 * 1024 })
+        #expect(pieces.count >= 100)
+    }
+
     @Test("a multi-member file uncompresses to all members' content")
     func multiMember() async throws {
         let second = Array("one more line\n".utf8)

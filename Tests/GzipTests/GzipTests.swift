@@ -59,6 +59,19 @@ private func errorCode(_ work: () throws -> Void) -> String? {
 
 @Suite("Gzip")
 struct GzipTests {
+    @Test("next hands out a fed chunk's output in pieces of at most about the maximum asked")
+    func boundedPieces() throws {
+        let original = sampleText(lines: 20_000)
+        let decoder = try GzipDecoder()
+        decoder.feed(try compress(original, level: 6))
+        var pieces: [[UInt8]] = []
+        while let piece = try decoder.next(maximum: 100_000) { pieces.append(piece) }
+        try decoder.finish()
+        #expect(pieces.joined().elementsEqual(original))
+        #expect(pieces.count > 1)
+        #expect(pieces.allSatisfy { $0.count < 100_000 + 64 * 1024 })
+    }
+
     @Test("compressed data decompresses to the original", arguments: [1, 6, 9])
     func roundTrip(level: Int) throws {
         let original = sampleText(lines: 20_000)

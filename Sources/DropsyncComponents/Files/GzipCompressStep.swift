@@ -23,12 +23,19 @@ public struct GzipCompressStep: FileTransformer {
         (file.renamed(file.name + ".gz"), Filter(encoder: try GzipEncoder(level: level)))
     }
 
-    /// One file's compression.
+    /// One file's compression (compressed output is never much larger than its input).
     public struct Filter: FileFilter {
         let encoder: GzipEncoder
+        var ready: [UInt8] = []
 
-        public mutating func process(_ chunk: [UInt8]) throws -> [UInt8] { try encoder.encode(chunk) }
+        public mutating func feed(_ chunk: [UInt8]) throws { ready += try encoder.encode(chunk) }
 
-        public mutating func finish() throws -> [UInt8] { try encoder.finish() }
+        public mutating func next(maximum: Int) throws -> [UInt8]? {
+            guard !ready.isEmpty else { return nil }
+            defer { ready = [] }
+            return ready
+        }
+
+        public mutating func finish() throws { ready += try encoder.finish() }
     }
 }

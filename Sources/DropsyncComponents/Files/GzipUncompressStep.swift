@@ -30,11 +30,10 @@ public struct GzipUncompressStep: FileTransformer {
     public struct Filter: FileFilter {
         let decoder: GzipDecoder
 
-        public mutating func process(_ chunk: [UInt8]) throws -> [UInt8] { try decoder.decode(chunk) }
+        public mutating func feed(_ chunk: [UInt8]) throws { decoder.feed(chunk) }
 
-        public mutating func finish() throws -> [UInt8] {
-            try decoder.finish()
-            return []
-        }
+        public mutating func next(maximum: Int) throws -> [UInt8]? { try decoder.next(maximum: maximum) }
+
+        public mutating func finish() throws { try decoder.finish() }
     }
 }

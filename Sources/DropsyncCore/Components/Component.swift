@@ -56,12 +56,16 @@ extension RecordTransformer {
     }
 }
 
-/// The byte transformation of one file by a file→file component (gunzip, gzip, …).
+/// The byte transformation of one file by a file→file component (gunzip, gzip, …), pulled in
+/// bounded pieces so that memory does not grow however much one chunk expands.
 public protocol FileFilter {
-    /// Transforms one chunk; may return nothing while it buffers.
-    mutating func process(_ chunk: [UInt8]) throws -> [UInt8]
-    /// Flushes what is left at the end of the file; throws when the input was incomplete.
-    mutating func finish() throws -> [UInt8]
+    /// Takes the next chunk of the file; its output comes out of `next`.
+    mutating func feed(_ chunk: [UInt8]) throws
+    /// The next piece of output (about `maximum` bytes at most), or nil when all that was fed
+    /// (and, after `finish`, all that was left) has come out.
+    mutating func next(maximum: Int) throws -> [UInt8]?
+    /// The file ended: what is left comes out of `next`; throws when the input was incomplete.
+    mutating func finish() throws
 }
 
 /// A file→file component: renames each file and passes its bytes through a `FileFilter`.
@@ -69,6 +73,9 @@ public protocol FileTransformer: Component {
     associatedtype Filter: FileFilter
     func open(_ file: FileInfo, job: JobContext) throws -> (FileInfo, Filter)
 }
+
+/// The most a filter hands downstream in one packet.
+let filterOutputPiece = 256 * 1024
 
 extension FileTransformer {
     public func run(_ step: StepRun) async throws {
@@ -83,27 +90,35 @@ extension FileTransformer {
             case .bytes(let chunk):
                 guard var active = current else { continue }
                 step.metrics.bytesIn.add(chunk.count)
-                let produced = try step.metrics.timed { () throws -> [UInt8] in
-                    do { return try active.filter.process(chunk) } catch { throw failure(error, active.file, step) }
-                }
+                try filtering(active.file, step) { try active.filter.feed(chunk) }
+                guard try await drain(&active, step) else { return }
                 current = active
-                if !produced.isEmpty {
-                    step.metrics.bytesOut.add(produced.count)
-                    guard try await step.output.send(.bytes(produced)) else { return }
-                }
             case .fileEnd:
                 guard var active = current else { continue }
-                let produced = try step.metrics.timed { () throws -> [UInt8] in
-                    do { return try active.filter.finish() } catch { throw failure(error, active.file, step) }
-                }
                 current = nil
-                step.metrics.bytesOut.add(produced.count)
+                try filtering(active.file, step) { try active.filter.finish() }
+                guard try await drain(&active, step) else { return }
                 step.metrics.output.add(1)
-                if !produced.isEmpty { guard try await step.output.send(.bytes(produced)) else { return } }
                 guard try await step.output.send(.fileEnd) else { return }
             case .records, .sourceDone:
                 throw DropsyncError("UNEXPECTED_INPUT", "received records on a file input", step: step.id)
             }
+        }
+    }
+
+    /// Sends the filter's output piece by piece; false when nothing downstream wants more.
+    private func drain(_ active: inout (file: FileInfo, filter: Filter), _ step: StepRun) async throws -> Bool {
+        while let piece = try filtering(active.file, step, { try active.filter.next(maximum: filterOutputPiece) }) {
+            step.metrics.bytesOut.add(piece.count)
+            guard try await step.output.send(.bytes(piece)) else { return false }
+        }
+        return true
+    }
+
+    /// Runs filter work, timed, with its errors naming the file and the step.
+    private func filtering<T>(_ file: FileInfo, _ step: StepRun, _ work: () throws -> T) throws -> T {
+        try step.metrics.timed { () throws -> T in
+            do { return try work() } catch { throw failure(error, file, step) }
         }
     }
 
