@@ -55,10 +55,11 @@ struct AccountBatchWriter {
                     result.rejected.append((index, Rejection("MISSING_UID", "the record has no UID (a non-empty string or integer)")))
                     continue
                 }
-                try write.bind(1, uid)
-                try write.bind(2, utf8: UnsafeBufferPointer(rebasing: bytes[entry.patch]))
+                // The batch's bytes outlive each execution: SQLite reads them in place.
+                try write.bind(1, borrowing: UnsafeBufferPointer(rebasing: bytes[entry.uidBytes]))
+                try write.bind(2, borrowing: UnsafeBufferPointer(rebasing: bytes[entry.patch]))
                 if policy != .update {
-                    try write.bind(3, utf8: UnsafeBufferPointer(rebasing: bytes[entry.document ?? entry.patch]))
+                    try write.bind(3, borrowing: UnsafeBufferPointer(rebasing: bytes[entry.document ?? entry.patch]))
                 }
                 try execute(uid, index, into: &result)
             }

@@ -1,7 +1,7 @@
 import DropsyncCore
 
 /// A batch of account records encoded for the store: each record's `UID` and its merge patch
-/// (the record minus `UID`, compact JSON), all in one byte buffer.
+/// (the record minus `UID`, compact JSON), all in one byte buffer that SQLite binds in place.
 ///
 /// Encoding is pure Swift work, so a writer does it on its own thread while the store's thread
 /// executes the previous batch. A patch with null members (which remove fields of an existing
@@ -11,6 +11,8 @@ public struct AccountPatches: Sendable {
     struct Entry: Sendable {
         /// Nil when the record has no usable `UID`.
         var uid: String?
+        /// The UID's UTF-8 bytes.
+        var uidBytes: Range<Int>
         var patch: Range<Int>
         /// Where the new-account document differs from the patch; nil when they are the same.
         var document: Range<Int>?
@@ -25,9 +27,11 @@ public struct AccountPatches: Sendable {
         writer.bytes.reserveCapacity(batch.count * 160)
         for record in batch {
             guard let uid = AccountStore.uid(of: record) else {
-                entries.append(Entry(uid: nil, patch: 0..<0, document: nil))
+                entries.append(Entry(uid: nil, uidBytes: 0..<0, patch: 0..<0, document: nil))
                 continue
             }
+            let uidStart = writer.bytes.count
+            writer.bytes.append(contentsOf: uid.utf8)
             let patchStart = writer.bytes.count
             let hasNulls = Self.writePatch(record, into: &writer)
             let patch = patchStart..<writer.bytes.count
@@ -36,7 +40,7 @@ public struct AccountPatches: Sendable {
                 writer.write(Self.withoutNullMembers(record, skipping: "UID"))
                 document = patch.upperBound..<writer.bytes.count
             }
-            entries.append(Entry(uid: uid, patch: patch, document: document))
+            entries.append(Entry(uid: uid, uidBytes: uidStart..<patchStart, patch: patch, document: document))
         }
         bytes = writer.bytes
     }

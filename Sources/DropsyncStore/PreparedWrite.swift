@@ -31,6 +31,18 @@ struct PreparedWrite {
         try check(code)
     }
 
+    /// `sqlite3_bind_text` of bytes SQLite does not copy (`SQLITE_STATIC`): they must stay alive
+    /// and unchanged until the statement has been executed and bound anew.
+    func bind(_ index: Int32, borrowing bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard let start = bytes.baseAddress, !bytes.isEmpty else {
+            return try check(sqlite3_bind_text(handle, index, "", 0, nil))
+        }
+        let code = start.withMemoryRebound(to: CChar.self, capacity: bytes.count) { characters in
+            sqlite3_bind_text(handle, index, characters, Int32(bytes.count), nil)
+        }
+        try check(code)
+    }
+
     /// `sqlite3_bind_text` with a copy of `text`.
     func bind(_ index: Int32, _ text: String) throws {
         var text = text
