@@ -5,7 +5,7 @@
 (c) sqlite3 .import of the same CSV into a plain table (the plain-table floor)
 (d) SQLite alone doing dropsync's upsert from a staging table (the engine's ceiling)
 and the DSV parser alone against Python's csv module on the same bytes.
-Prints figures; never fails on speed."""
+Each figure is the best of BENCH_REPEAT runs (default 3). Prints figures; never fails on speed."""
 import csv
 import gzip
 import io
@@ -144,6 +144,16 @@ def parser_alone(csv_path):
     return size / swift["seconds"] / 1e6, size / python_seconds / 1e6
 
 
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+
+
+def best(measure):
+    """The fastest of REPEAT runs (the machine is shared; the minimum is the least disturbed),
+    with the largest peak RSS seen."""
+    runs = [measure() for _ in range(REPEAT)]
+    return min(run[0] for run in runs), max(run[1] for run in runs)
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     sizes = [int(arg) for arg in sys.argv[1:]] or [1_000_000, 3_000_000]
@@ -151,17 +161,19 @@ def main():
         csv_path, gz_path = prepare(rows)
         print(f"\n== {rows:,} rows, {os.path.getsize(csv_path) / 1e6:.0f} MB CSV, "
               f"{os.path.getsize(gz_path) / 1e6:.0f} MB gzip")
-        a, a_rss = run_dropsync(rows)
-        b, b_rss = run_python(rows, gz_path)
-        c = run_sqlite_import(csv_path)
-        d = run_sqlite_upsert(rows, csv_path)
+        os.sync()  # let the generated files reach the disk before anything is timed
+        a, a_rss = best(lambda: run_dropsync(rows))
+        b, b_rss = best(lambda: run_python(rows, gz_path))
+        c = best(lambda: (run_sqlite_import(csv_path), 0))[0]
+        d = best(lambda: (run_sqlite_upsert(rows, csv_path), 0))[0]
         rate = lambda seconds: rows / seconds / 1000  # noqa: E731
         print(f"(a) dropsync run              {a:7.2f} s  {rate(a):7.0f} k rows/s  peak RSS {a_rss:6.1f} MB")
         print(f"(b) Python csv+json+sqlite3   {b:7.2f} s  {rate(b):7.0f} k rows/s  peak RSS {b_rss:6.1f} MB")
         print(f"(c) sqlite3 .import (plain)   {c:7.2f} s  {rate(c):7.0f} k rows/s")
         print(f"(d) SQLite upsert from staging{d:7.2f} s  {rate(d):7.0f} k rows/s")
         print(f"ratios (throughput): (a)/(b) = {b / a:.2f}   (a)/(c) = {c / a:.2f}   (a)/(d) = {d / a:.2f}")
-        swift_mbs, python_mbs = parser_alone(csv_path)
+        parser_runs = [parser_alone(csv_path) for _ in range(REPEAT)]
+        swift_mbs, python_mbs = max(run[0] for run in parser_runs), max(run[1] for run in parser_runs)
         print(f"DSV parser alone: dropsync {swift_mbs:.0f} MB/s, Python csv {python_mbs:.0f} MB/s "
               f"= {swift_mbs / python_mbs:.1f}x")
 
