@@ -38,12 +38,16 @@ public struct JobExecutor: Sendable {
     /// Runs the job to its end and records it; the report says how it ended.
     public func execute(_ pending: PendingJob) async throws -> JobReport {
         let report = await runner.run(pending.dataflow, job: pending.context, trigger: pending.trigger)
-        try await JobStore(database: database).finish(report)
-        let ledger = LedgerStore(database: database)
-        let status: LedgerStatus = report.status == .succeeded ? .succeeded : .failed
-        for file in report.files {
-            try await ledger.record(file, status: status, job: report.id, contentHash: nil, error: report.failure)
-        }
+        // The job's outcome is recorded even when the job was cancelled: not as part of its task.
+        let database = database
+        try await Task.detached {
+            try await JobStore(database: database).finish(report)
+            let ledger = LedgerStore(database: database)
+            let status: LedgerStatus = report.status == .succeeded ? .succeeded : .failed
+            for file in report.files {
+                try await ledger.record(file, status: status, job: report.id, contentHash: nil, error: report.failure)
+            }
+        }.value
         return report
     }
 

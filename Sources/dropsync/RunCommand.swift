@@ -34,10 +34,18 @@ struct RunCommand: AsyncParsableCommand {
         }
         let explicitFiles = files.isEmpty ? nil : files.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let executor = JobExecutor(database: try options.openDatabase(configuration.settings))
-        let pending = try await executor.prepare(dataflow, trigger: "manual", explicitFiles: explicitFiles, limit: limit)
-        let progress = isatty(STDERR_FILENO) == 1 && !json ? ProgressLine(pending.context) : nil
-        let report = try await executor.execute(pending)
-        progress?.stop()
+        let showProgress = isatty(STDERR_FILENO) == 1 && !json
+        let limit = limit
+        let job = Task {
+            let pending = try await executor.prepare(dataflow, trigger: "manual", explicitFiles: explicitFiles, limit: limit)
+            let progress = showProgress ? ProgressLine(pending.context) : nil
+            defer { progress?.stop() }
+            return try await executor.execute(pending)
+        }
+        // Ctrl-C or SIGTERM cancels the job: writers roll back, and the history says "cancelled".
+        let interruption = SignalCancellation([SIGINT, SIGTERM]) { job.cancel() }
+        defer { interruption.stop() }
+        let report = try await job.value
         if json { Output.json(report.jsonValue) } else { print(report.summaryText) }
         if report.status != .succeeded { throw ExitCode.failure }
     }

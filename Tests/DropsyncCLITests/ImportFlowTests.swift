@@ -164,6 +164,27 @@ import Testing
         for key in ["id", "type", "durationMs", "input", "output", "errors"] { #expect(parse[key] != nil) }
     }
 
+    @Test("Ctrl-C cancels a running job: nothing is committed and the history says cancelled")
+    func interruptCancels() throws {
+        let rows = (0..<400_000).map { "big\($0),user\($0)@example.com,Name\($0),\($0)" }.joined(separator: "\n")
+        try writeGzip("inbound/big.csv.gz", "UID,email,firstName,points\n" + rows + "\n")
+        let running = try DropsyncCommand.start(
+            ["run", "fans", "--config", scratch.path + "/conf.d", "--state-dir", scratch.path + "/state"], in: scratch)
+        let deadline = ContinuousClock.now + .seconds(60)
+        var seenRunning = false
+        while !seenRunning && ContinuousClock.now < deadline {
+            seenRunning = (try? dropsync("jobs", "--json").stdout.contains("\"running\"")) ?? false
+        }
+        try #require(seenRunning)
+        running.signal(SIGINT)
+        let result = running.wait()
+        #expect(result.status != 0)
+        #expect(result.stdout.contains("cancelled"), "\(result.stdout)")
+        #expect(try dropsync("accounts", "count").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        let jobs = try #require(try JSONParser.parse(try dropsync("jobs", "--json").stdout).arrayValue)
+        #expect(jobs.first?.objectValue?["status"] == "cancelled")
+    }
+
     @Test("--limit stops the readers after N records")
     func limitStopsEarly() throws {
         let run = try dropsync("run", "fans", "--limit", "2", "--json")

@@ -23,9 +23,14 @@ public enum DropsyncCommand {
         return packageRoot + "/.build/debug/dropsync"
     }
 
-    /// Runs `dropsync arguments…`; output goes to files in `scratch` (never to the runner's pipes),
-    /// and a run that outlives `timeout` is killed with SIGKILL and reaped.
+    /// Runs `dropsync arguments…` to its end; see `start`.
     public static func run(_ arguments: [String], in scratch: TemporaryDirectory, timeout: Duration = .seconds(120)) throws -> Result {
+        try start(arguments, in: scratch).wait(timeout: timeout)
+    }
+
+    /// Starts `dropsync arguments…`; output goes to files in `scratch` (never to the runner's
+    /// pipes).
+    public static func start(_ arguments: [String], in scratch: TemporaryDirectory) throws -> Running {
         let id = UUID().uuidString.prefix(8)
         let stdoutPath = "\(scratch.path)/.stdout-\(id)"
         let stderrPath = "\(scratch.path)/.stderr-\(id)"
@@ -42,13 +47,28 @@ public enum DropsyncCommand {
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "")
+        return Running(process: process, stdoutPath: stdoutPath, stderrPath: stderrPath)
+    }
+
+    /// A started `dropsync` process.
+    public struct Running {
+        let process: Process
+        let stdoutPath: String
+        let stderrPath: String
+
+        /// Sends a signal (SIGINT, SIGTERM, …).
+        public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+        /// Waits for the process to end; one that outlives `timeout` is killed with SIGKILL and reaped.
+        public func wait(timeout: Duration = .seconds(120)) -> Result {
+            let deadline = ContinuousClock.now + timeout
+            while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            return Result(
+                status: process.terminationStatus,
+                stdout: (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "",
+                stderr: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "")
+        }
     }
 }
