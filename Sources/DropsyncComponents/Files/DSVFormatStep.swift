@@ -27,12 +27,7 @@ public struct DSVFormatStep: Component {
     let createEmptyFile: Bool
 
     public init(params: Params) throws(ParamError) {
-        fileName = try params.requiredString("fileName")
-        do {
-            try Macros.validate(fileName)
-        } catch {
-            throw ParamError("fileName", "\(error)")
-        }
+        fileName = try params.requiredTemplate("fileName")
         let separator = try params.byte("columnSeparator") ?? UInt8(ascii: ",")
         let escape = try params.byte("escapeCharacter") ?? UInt8(ascii: "\"")
         options = DSVWriter.Options(

@@ -51,12 +51,7 @@ public struct JSONFormatStep: Component {
     let createEmptyFile: Bool
 
     public init(params: Params) throws(ParamError) {
-        fileName = try params.requiredString("fileName")
-        do {
-            try Macros.validate(fileName)
-        } catch {
-            throw ParamError("fileName", error.description)
-        }
+        fileName = try params.requiredTemplate("fileName")
         let wrapField = params.string("wrapField")
         if params.string("format") == "lines" {
             if wrapField != nil { throw ParamError("wrapField", "applies only to format \"array\"") }

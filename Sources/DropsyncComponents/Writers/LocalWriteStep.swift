@@ -28,14 +28,7 @@ public struct LocalWriteStep: Component {
 
     public init(params: Params) throws(ParamError) {
         directory = URL(fileURLWithPath: try params.path("path")).standardized.path
-        fileName = params.string("fileName")
-        if let fileName {
-            do {
-                try Macros.validate(fileName)
-            } catch {
-                throw ParamError("fileName", error.description)
-            }
-        }
+        fileName = try params.template("fileName")
     }
 
     public func run(_ step: StepRun) async throws {

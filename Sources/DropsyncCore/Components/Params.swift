@@ -39,6 +39,24 @@ public struct Params: Sendable {
         return text
     }
 
+    /// A string param that may hold macros (`${now:yyyyMMdd}`, `${jobId}`), checked now so an
+    /// unknown macro is a `check` error rather than a failed job. Nil when absent.
+    public func template(_ name: String) throws(ParamError) -> String? {
+        guard let text = string(name) else { return nil }
+        do {
+            try Macros.validate(text)
+        } catch {
+            throw ParamError(name, error.description)
+        }
+        return text
+    }
+
+    /// A required, non-empty `template`.
+    public func requiredTemplate(_ name: String) throws(ParamError) -> String {
+        guard let text = try template(name), !text.isEmpty else { throw ParamError(name, "is required") }
+        return text
+    }
+
     /// A path param made absolute against the dataflow file's directory.
     public func path(_ name: String) throws(ParamError) -> String {
         let text = try requiredString(name)
