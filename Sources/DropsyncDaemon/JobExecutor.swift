@@ -29,6 +29,7 @@ public struct JobExecutor: Sendable {
         let id = try await JobStore(database: database).start(dataflow: dataflow.name, trigger: trigger, startedAt: startedAt)
         var services = Services()
         services.register(accounts)
+        services.register(SharedAccountImport(store: accounts))
         let context = JobContext(
             jobID: id, dataflow: dataflow.name, startedAt: startedAt, limit: limit,
             explicitFiles: explicitFiles, services: services)

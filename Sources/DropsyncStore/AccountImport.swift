@@ -47,10 +47,11 @@ public final class AccountImport: Sendable {
     }
 
     /// Queues an encoded batch and returns at once, so the caller can encode the next batch while
-    /// this one is written; batches are written in the order submitted.
-    public func submit(_ batch: AccountPatches) -> PendingAccountWrite {
+    /// this one is written; batches are written in the order submitted. `policy` overrides the
+    /// import's own (writers of one job share an import, each with its policy).
+    public func submit(_ batch: AccountPatches, policy: AccountImportPolicy? = nil) -> PendingAccountWrite {
         let pending = PendingAccountWrite()
-        mailbox.post(.write(batch, pending))
+        mailbox.post(.write(batch, policy, pending))
         return pending
     }
 
@@ -67,14 +68,14 @@ public final class AccountImport: Sendable {
 
 /// The requests an import's thread serves, in order.
 enum ImportRequest: Sendable {
-    case write(AccountPatches, PendingAccountWrite)
+    case write(AccountPatches, AccountImportPolicy?, PendingAccountWrite)
     case commit(CheckedContinuation<Void, any Error>)
     case rollback(CheckedContinuation<Void, Never>?)
 
     /// Answers a request that arrives after the import ended.
     func refuse(_ error: any Error) {
         switch self {
-        case .write(_, let pending): pending.finish(.failure(error))
+        case .write(_, _, let pending): pending.finish(.failure(error))
         case .commit(let continuation): continuation.resume(throwing: error)
         case .rollback(let continuation): continuation?.resume()
         }
@@ -167,15 +168,17 @@ private struct ImportWorker {
         var failure: (any Error)?
         do {
             try pool.writeWithoutTransaction { db in
-                let writer = try AccountBatchWriter(db, policy: policy, now: now)
+                var writers = [policy: try AccountBatchWriter(db, policy: policy, now: now)]
                 try db.inTransaction(.immediate) {
                     started.resume(with: .success(()))
                     while true {
                         let request = mailbox.take()
                         switch request {
-                        case .write(let batch, let pending):
+                        case .write(let batch, let requested, let pending):
                             do {
-                                pending.finish(.success(try writer.write(batch)))
+                                let chosen = requested ?? policy
+                                if writers[chosen] == nil { writers[chosen] = try AccountBatchWriter(db, policy: chosen, now: now) }
+                                pending.finish(.success(try writers[chosen]!.write(batch)))
                             } catch {
                                 failure = error
                                 pending.finish(.failure(error))

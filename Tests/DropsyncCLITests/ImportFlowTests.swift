@@ -185,6 +185,33 @@ import Testing
         #expect(jobs.first?.objectValue?["status"] == "cancelled")
     }
 
+    @Test("an insert writer whose error path feeds an update writer (more rejects than a channel holds): no deadlock")
+    func chainedWriters() throws {
+        scratch.write("conf.d/split.json", """
+            { "name": "split", "steps": [
+              { "id": "read", "type": "datasource.read.local",
+                "params": { "path": "../split-inbound" }, "next": ["parse"] },
+              { "id": "parse", "type": "file.parse.dsv", "next": ["create"] },
+              { "id": "create", "type": "datasource.write.account", "params": { "importPolicy": "insert" },
+                "error": ["update"] },
+              { "id": "update", "type": "datasource.write.account", "params": { "importPolicy": "update" } }
+            ] }
+            """)
+        let existing = (0..<12000).map { "s\($0),old\($0)@example.com" }.joined(separator: "\n")
+        scratch.write("split-inbound/1.csv", "UID,email\n" + existing + "\n")
+        #expect(try dropsync("run", "split").status == 0)
+        let mixed = (0..<24000).map { "s\($0),new\($0)@example.com" }.joined(separator: "\n")
+        scratch.write("split-inbound/1.csv", "UID,email\n" + mixed + "\n")
+        let run = try dropsync("run", "split", "--json")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let steps = try #require(try JSONParser.parse(run.stdout).objectValue?["steps"]?.arrayValue).compactMap { $0.objectValue }
+        #expect(steps.first { $0["id"] == "create" }?["output"] == .int(12000))
+        #expect(steps.first { $0["id"] == "create" }?["errors"] == .int(12000))
+        #expect(steps.first { $0["id"] == "update" }?["output"] == .int(12000))
+        #expect(try dropsync("accounts", "count").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "24000")
+        #expect(try account("s1")?["email"] == "new1@example.com")
+    }
+
     @Test("--limit stops the readers after N records")
     func limitStopsEarly() throws {
         let run = try dropsync("run", "fans", "--limit", "2", "--json")

@@ -16,6 +16,7 @@ struct AccountWriteTests {
         store = AccountStore(database: try StateDatabase.open(directory: directory.path))
         var services = Services()
         services.register(store)
+        services.register(SharedAccountImport(store: store))
         job = ComponentHarness.makeJob(services: services)
     }
 

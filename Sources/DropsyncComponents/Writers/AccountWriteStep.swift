@@ -7,7 +7,8 @@ import Foundation
 ///
 /// The writes of one source file form one transaction, committed at the file's `sourceDone` (and
 /// at the end of input for records that came without one); a failed or cancelled job rolls the
-/// open file back, so no file is ever half-applied. Records without a usable `UID`
+/// open file back, so no file is ever half-applied. The account writers of one job share that
+/// transaction (`SharedAccountImport`), so two of them never wait on each other. Records without a usable `UID`
 /// (`MISSING_UID`) or refused by the policy (`ACCOUNT_EXISTS`, `ACCOUNT_NOT_FOUND`) go to the
 /// error path. Each file's receipt goes into the job's trace.
 public struct AccountWriteStep: Component {
@@ -33,7 +34,7 @@ public struct AccountWriteStep: Component {
     }
 
     public func run(_ step: StepRun) async throws {
-        let store = try step.job.services.resolve(AccountStore.self)
+        let imports = try step.job.services.resolve(SharedAccountImport.self)
         var open: AccountImport?
         var inFlight: InFlight?
         var receipt = Receipt()
@@ -49,6 +50,12 @@ public struct AccountWriteStep: Component {
             step.job.recordsWritten.add(result.written)
             try await step.reject(result.rejected.map { (written.batch[$0.index], $0.rejection) })
         }
+        /// Ends this step's hold on the source file's import (commits once every holder is done).
+        func release(succeeded: Bool) async throws {
+            guard open != nil else { return }
+            open = nil
+            try await imports.release(succeeded: succeeded)
+        }
         do {
             while let packet = try await step.input.next() {
                 switch packet {
@@ -56,15 +63,14 @@ public struct AccountWriteStep: Component {
                     step.metrics.input.add(batch.count)
                     // Encode this batch while the store writes the previous one.
                     let patches = step.metrics.timed { AccountPatches(batch) }
-                    let session = if let open { open } else { try await store.beginImport(policy: policy) }
+                    let session = if let open { open } else { try await imports.acquire() }
                     open = session
-                    let pending = session.submit(patches)
+                    let pending = session.submit(patches, policy: policy)
                     try await settle()
                     inFlight = InFlight(batch: batch, pending: pending)
                 case .sourceDone(let file):
                     try await settle()
-                    try await open?.commit()
-                    open = nil
+                    try await release(succeeded: true)
                     step.job.trace(.info, receipt.summary(file.name), step: step.id)
                     receipt = Receipt()
                     try await step.sourceDone(file)
@@ -73,13 +79,12 @@ public struct AccountWriteStep: Component {
                 }
             }
             try await settle()
-            if let session = open {
-                try await session.commit()
-                open = nil
+            if open != nil {
+                try await release(succeeded: true)
                 step.job.trace(.info, receipt.summary("records without a source file"), step: step.id)
             }
         } catch {
-            await open?.rollback()
+            try? await release(succeeded: false)
             throw error
         }
     }
