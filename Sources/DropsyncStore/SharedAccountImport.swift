@@ -31,10 +31,16 @@ public final class SharedAccountImport: Sendable {
             state.current = begun
             return begun
         }
-        return try await withTaskCancellationHandler {
-            try await opening.value
-        } onCancel: {
-            opening.cancel()
+        do {
+            return try await withTaskCancellationHandler {
+                try await opening.value
+            } onCancel: {
+                opening.cancel()
+            }
+        } catch {
+            // The hold was never had: give it back, so the import does not stay open for it.
+            try? await release(succeeded: false)
+            throw error
         }
     }
 
