@@ -43,7 +43,7 @@ public struct JobRunner: Sendable {
                             run.input.abort()
                             run.output.abort()
                             run.errorOutput.abort()
-                            throw (error as? DropsyncError)?.inStep(step.id) ?? error
+                            throw Self.attributed(error, to: step.id)
                         }
                         run.input.close()
                         run.output.finish()
@@ -64,9 +64,19 @@ public struct JobRunner: Sendable {
                 if let cause { throw cause }
             }
         } catch {
-            failure = error
+            // A job its caller cancelled was cancelled, whatever error its steps ended with.
+            failure = Task.isCancelled ? CancellationError() : error
         }
         return report(dataflow, job: job, trigger: trigger, runs: runs, failure: failure)
+    }
+
+    /// The error as the job reports it: naming the step, whatever its origin (SQLite, Foundation…).
+    static func attributed(_ error: any Error, to step: String) -> any Error {
+        switch error {
+        case is CancellationError: error
+        case let known as DropsyncError: known.inStep(step)
+        default: DropsyncError("STEP_FAILED", "\(error)", step: step)
+        }
     }
 
     private func report(_ dataflow: CompiledDataflow, job: JobContext, trigger: String, runs: [StepRun], failure: (any Error)?) -> JobReport {

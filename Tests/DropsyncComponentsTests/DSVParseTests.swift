@@ -111,6 +111,8 @@ let dsvParseCases: [DSVParseCase] = [
     DSVParseCase("inferTypes reads numbers, booleans and null",
                  "i,n,d,e,t,f,empty,text,zip\n123,-5,1.5,1e3,true,false,,abc,007\n", params: ["inferTypes": true],
                  records: [["i": 123, "n": -5, "d": 1.5, "e": 1000.0, "t": true, "f": false, "empty": nil, "text": "abc", "zip": "007"]]),
+    DSVParseCase("inferTypes keeps a number too large for a double as text", "big\n1e999\n", params: ["inferTypes": true],
+                 records: [["big": "1e999"]]),
     DSVParseCase("without inferTypes every value is a string", "i,t,empty\n123,true,\n",
                  records: [["i": "123", "t": "true", "empty": ""]]),
     DSVParseCase("dotted header names make nested objects", "UID,profile.email,profile.firstName\n1,a@example.com,Ann\n",

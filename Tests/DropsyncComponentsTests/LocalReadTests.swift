@@ -54,10 +54,11 @@ struct LocalReadTests {
         #expect(result.files.map(\.info.name) == ["DATA2.csv", "data.csv"])
     }
 
-    @Test("dotfiles, upload temp names and directories are skipped")
+    @Test("dotfiles, upload temp names, names with control characters and directories are skipped")
     func skipsTemporaryNames() async throws {
         let directory = TemporaryDirectory()
-        for name in ["ready.csv", ".hidden.csv", "a.csv.part", "b.csv.tmp", "c.csv.filepart", "d.csv.uploading", "sub/inner.csv"] {
+        for name in ["ready.csv", ".hidden.csv", "a.csv.part", "b.csv.tmp", "c.csv.filepart", "d.csv.uploading", "sub/inner.csv",
+                     "line\nbreak.csv", "escape\u{1B}[31m.csv"] {
             directory.write(name, "x")
         }
         let result = try await read(directory.path)

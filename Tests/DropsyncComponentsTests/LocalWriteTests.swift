@@ -105,6 +105,16 @@ struct LocalWriteTests {
         #expect(directory.list("out").isEmpty)
     }
 
+    @Test("a second file under the same name in one job is refused, not silently replacing the first")
+    func duplicateNames() async throws {
+        let directory = TemporaryDirectory()
+        let input = filePackets("a.csv", "first") + filePackets("b.csv", "second")
+        await #expect(throws: DropsyncError.self) {
+            _ = try await write(input, ["path": .string(directory.path), "fileName": "fixed.csv"])
+        }
+        #expect(directory.readText("fixed.csv") == "first")
+    }
+
     @Test("an unsafe name made by the fileName param is refused")
     func unsafeOverride() async throws {
         let directory = TemporaryDirectory()

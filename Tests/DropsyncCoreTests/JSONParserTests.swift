@@ -85,6 +85,7 @@ struct JSONParserTests {
         ("{\"a\": 1} x", "unexpected text after the JSON value", 1, 10),
         ("\n\n   @", "unexpected character '@'", 3, 4),
         ("{\"é\": 01}", "leading zero in number", 1, 9),
+        ("[1e999]", "number out of range", 1, 7),
         ("\"abc", "unterminated string", 1, 5),
         ("\"a\nb\"", "control character in string", 1, 3),
         ("\"\\n\u{1}\"", "control character in string", 1, 4),

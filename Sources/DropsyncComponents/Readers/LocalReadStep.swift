@@ -81,7 +81,9 @@ public struct LocalReadStep: Component {
         let pattern = try? Regex(fileNamePattern)
         let realDirectory = Self.realPath(directory) ?? directory
         var sources: [Source] = []
-        for name in names where !FileNames.isTemporary(name) && (try? pattern?.wholeMatch(in: name)) != nil {
+        // A name with control characters would reach logs and messages: such files are passed over.
+        for name in names where !FileNames.isTemporary(name) && FileNames.isSafe(name)
+            && (try? pattern?.wholeMatch(in: name)) != nil {
             let path = directory + "/" + name
             guard lstat(path, &information) == 0 else { continue }
             var openPath = path

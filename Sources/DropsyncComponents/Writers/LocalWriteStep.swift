@@ -43,12 +43,20 @@ public struct LocalWriteStep: Component {
         // Releasing an uncommitted file removes its temporary file: on a throw, on cancellation
         // and when input ends inside a file.
         var pending: PendingFile?
+        var written: Set<String> = []
         while let packet = try await step.input.next() {
             switch packet {
             case .fileStart(let file):
                 step.metrics.input.add(1)
                 pending = nil
-                pending = try open(name: try targetName(for: file, step), step)
+                let name = try targetName(for: file, step)
+                // A second file under the same name would silently replace the first.
+                guard written.insert(name).inserted else {
+                    throw DropsyncError(
+                        "DUPLICATE_OUTPUT_NAME", "this job already wrote \(name); give fileName a macro such as ${now} or leave it out",
+                        step: step.id)
+                }
+                pending = try open(name: name, step)
             case .bytes(let chunk):
                 guard let pending else { continue }
                 step.metrics.bytesIn.add(chunk.count)

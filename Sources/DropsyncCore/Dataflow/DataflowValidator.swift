@@ -83,7 +83,12 @@ public struct DataflowValidator {
         for step in dataflow.steps {
             for (links, isError) in [(step.next, false), (step.error, true)] {
                 let field = isError ? "error" : "next"
+                var named: Set<String> = []
                 for target in links {
+                    guard named.insert(target).inserted else {
+                        report(step.id, nil, "'\(field)' names step '\(target)' more than once")
+                        continue
+                    }
                     guard dataflow.step(target) != nil else {
                         report(step.id, nil, "'\(field)' names step '\(target)', which does not exist")
                         continue

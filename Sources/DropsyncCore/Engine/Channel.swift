@@ -41,6 +41,7 @@ public final class Channel: Sendable {
     public let capacity: Int
 
     public init(capacity: Int = 8, producers: Int = 1) {
+        precondition(capacity >= 1, "a channel holds at least one packet")
         self.capacity = capacity
         state = Mutex(State(producers: producers))
     }

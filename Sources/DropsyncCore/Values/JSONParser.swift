@@ -176,6 +176,7 @@ public struct JSONParser {
         let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<position]), as: UTF8.self)
         if isInteger, let integer = Int64(text) { return .int(integer) }
         guard let double = Double(text) else { throw error("invalid number") }
+        guard double.isFinite else { throw error("number out of range") }
         return .double(double)
     }
 

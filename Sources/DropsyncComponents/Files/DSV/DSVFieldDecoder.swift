@@ -86,7 +86,9 @@ struct DSVFieldDecoder: Sendable {
             if negative && magnitude <= UInt64(Int64.max) + 1 { return .int(Int64(truncatingIfNeeded: 0 &- magnitude)) }
             if !negative && magnitude <= UInt64(Int64.max) { return .int(Int64(magnitude)) }
         }
-        return Double(String(decoding: bytes, as: UTF8.self)).map(Value.double)
+        // A number too large for a Double stays text rather than becoming infinity.
+        guard let number = Double(String(decoding: bytes, as: UTF8.self)), number.isFinite else { return nil }
+        return .double(number)
     }
 
     private static func digitValue(_ byte: UInt8) -> UInt8? {
