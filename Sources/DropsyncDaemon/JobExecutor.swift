@@ -29,7 +29,8 @@ public struct JobExecutor: Sendable {
         let id = try await JobStore(database: database).start(dataflow: dataflow.name, trigger: trigger, startedAt: startedAt)
         var services = Services()
         services.register(accounts)
-        services.register(SharedAccountImport(store: accounts))
+        let writers = dataflow.steps.filter { $0.spec.type == SharedAccountImport.writerType }.count
+        services.register(SharedAccountImport(store: accounts, writers: writers))
         let context = JobContext(
             jobID: id, dataflow: dataflow.name, startedAt: startedAt, limit: limit,
             explicitFiles: explicitFiles, services: services)
@@ -43,13 +44,23 @@ public struct JobExecutor: Sendable {
         let database = database
         try await Task.detached {
             try await JobStore(database: database).finish(report)
-            let ledger = LedgerStore(database: database)
-            let status: LedgerStatus = report.status == .succeeded ? .succeeded : .failed
-            for file in report.files {
-                try await ledger.record(file, status: status, job: report.id, contentHash: nil, error: report.failure)
-            }
+            try await recordOutcome(report, committed: pending.context.committedSources, testRun: pending.context.limit.isLimited)
         }.value
         return report
+    }
+
+    /// What became of each file the job read: succeeded with the job, or on its own when its
+    /// writes were committed before a later file failed the job; failed otherwise. A test run
+    /// (`--limit`) and a cancelled job leave the ledger alone: they did not process their files.
+    private func recordOutcome(_ report: JobReport, committed: Set<FileInfo>, testRun: Bool) async throws {
+        guard !testRun, report.status != .cancelled else { return }
+        let ledger = LedgerStore(database: database)
+        for file in report.files {
+            let succeeded = report.status == .succeeded || committed.contains(file)
+            try await ledger.record(
+                file, status: succeeded ? .succeeded : .failed, job: report.id, contentHash: nil,
+                error: succeeded ? nil : report.failure)
+        }
     }
 
     public func run(_ dataflow: CompiledDataflow, trigger: String, explicitFiles: [String]? = nil, limit: Int? = nil) async throws -> JobReport {

@@ -148,13 +148,31 @@ public final class PendingAccountWrite: Sendable {
 
 /// Resumes the caller of `begin` once, whichever comes first: the transaction opened, the worker
 /// failed, or the caller was cancelled.
+///
+/// The first outcome wins even when it comes before the caller's continuation is installed (a
+/// cancellation racing the start), so a cancelled `begin` never returns an import.
 final class StartSignal: Sendable {
-    private let continuation = Mutex<CheckedContinuation<Void, any Error>?>(nil)
+    private struct State {
+        var waiting: CheckedContinuation<Void, any Error>?
+        var outcome: Result<Void, any Error>?
+    }
+    private let state = Mutex(State())
 
-    func install(_ waiting: CheckedContinuation<Void, any Error>) { continuation.withLock { $0 = waiting } }
+    func install(_ waiting: CheckedContinuation<Void, any Error>) {
+        let decided = state.withLock { state in
+            if state.outcome == nil { state.waiting = waiting }
+            return state.outcome
+        }
+        if let decided { waiting.resume(with: decided) }
+    }
 
     func resume(with result: Result<Void, any Error>) {
-        continuation.withLock { $0.take() }?.resume(with: result)
+        let waiting = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+            guard state.outcome == nil else { return nil }
+            state.outcome = result
+            return state.waiting.take()
+        }
+        waiting?.resume(with: result)
     }
 }
 

@@ -1,30 +1,41 @@
 import Foundation
 import Synchronization
 
-/// The one account import the writer steps of a job share.
+/// The account import the writer steps of one job share.
 ///
 /// SQLite has one writer: two `datasource.write.account` steps of one job (a fan-out, or an
-/// `insert` writer whose error path feeds an `update` writer) that each began their own import
-/// would wait on each other forever. Sharing one transaction, they never wait: each step acquires
-/// the import for a source file and releases it at that file's `sourceDone`; the transaction
-/// commits when the last holder releases it, and rolls back instead when any holder failed — so
-/// the writes made for a file commit together or not at all.
+/// `insert` writer whose error path feeds an `update` writer) that each began an import of their
+/// own would wait on each other forever. So they share one:
+/// - with a single writer step, each source file commits on its own at its `sourceDone`;
+/// - with several, one step may still be writing a file another has finished, so the job's
+///   writes commit together when the last writer step ends, and roll back if any of them failed.
+/// Either way no file is ever half-applied.
 public final class SharedAccountImport: Sendable {
+    /// The type of the component that writes through this import.
+    public static let writerType = "datasource.write.account"
+
     private struct State {
         var current: Task<AccountImport, any Error>?
-        var holders = 0
+        var ended = 0
         var failed = false
     }
 
     private let store: AccountStore
+    private let writers: Int
     private let state = Mutex(State())
 
-    public init(store: AccountStore) { self.store = store }
+    /// `writers`: how many account-writer steps the job runs; each must call `end` once.
+    public init(store: AccountStore, writers: Int = 1) {
+        self.store = store
+        self.writers = max(1, writers)
+    }
 
-    /// The open import, begun by the first holder; every `acquire` needs one `release`.
+    /// Whether each source file commits at its `sourceDone` (one writer step) or with the job.
+    public var commitsPerFile: Bool { writers == 1 }
+
+    /// The open import, begun by the first writer that needs it.
     public func acquire() async throws -> AccountImport {
         let opening: Task<AccountImport, any Error> = state.withLock { state in
-            state.holders += 1
             if let current = state.current { return current }
             let store = store
             let begun = Task { try await store.beginImport() }
@@ -38,33 +49,31 @@ public final class SharedAccountImport: Sendable {
                 opening.cancel()
             }
         } catch {
-            // The hold was never had: give it back, so the import does not stay open for it.
-            try? await release(succeeded: false)
+            // A begin that failed must not be handed to the next caller.
+            state.withLock { state in if state.current == opening { state.current = nil } }
             throw error
         }
     }
 
-    /// Gives the import back; `succeeded: false` (the holder failed) dooms it to roll back. The
-    /// last holder out commits or rolls back.
-    public func release(succeeded: Bool) async throws {
-        let ending: (Task<AccountImport, any Error>, commit: Bool)? = state.withLock { state in
-            state.holders -= 1
+    /// A writer step passed a file's `sourceDone`: with one writer, the file commits now.
+    public func fileDone() async throws {
+        guard commitsPerFile else { return }
+        try await close(commit: true)
+    }
+
+    /// A writer step ended; the last one out commits, or rolls back if any failed.
+    public func end(succeeded: Bool) async throws {
+        let commit: Bool? = state.withLock { state in
+            state.ended += 1
             if !succeeded { state.failed = true }
-            guard state.holders == 0, let current = state.current else { return nil }
-            defer {
-                state.current = nil
-                state.failed = false
-            }
-            return (current, !state.failed)
+            return state.ended >= writers ? !state.failed : nil
         }
-        guard let (opening, commit) = ending else { return }
-        let session: AccountImport
-        do {
-            session = try await opening.value
-        } catch {
-            if commit { throw error }
-            return
-        }
+        if let commit { try await close(commit: commit) }
+    }
+
+    private func close(commit: Bool) async throws {
+        guard let opening = state.withLock({ $0.current.take() }) else { return }
+        guard let session = try? await opening.value else { return }
         if commit { try await session.commit() } else { await session.rollback() }
     }
 }

@@ -16,7 +16,7 @@ struct AccountWriteTests {
         store = AccountStore(database: try StateDatabase.open(directory: directory.path))
         var services = Services()
         services.register(store)
-        services.register(SharedAccountImport(store: store))
+        services.register(SharedAccountImport(store: store, writers: 1))
         job = ComponentHarness.makeJob(services: services)
     }
 

@@ -7,13 +7,14 @@ import Foundation
 ///
 /// The writes of one source file form one transaction, committed at the file's `sourceDone` (and
 /// at the end of input for records that came without one); a failed or cancelled job rolls the
-/// open file back, so no file is ever half-applied. The account writers of one job share that
-/// transaction (`SharedAccountImport`), so two of them never wait on each other. Records without a usable `UID`
+/// open file back, so no file is ever half-applied. The account writers of one job share their
+/// transaction (`SharedAccountImport`), so two of them never wait on each other; with several
+/// writer steps the job's writes commit together when the last one ends. Records without a usable `UID`
 /// (`MISSING_UID`) or refused by the policy (`ACCOUNT_EXISTS`, `ACCOUNT_NOT_FOUND`) go to the
 /// error path. Each file's receipt goes into the job's trace.
 public struct AccountWriteStep: Component {
     public static let spec = ComponentSpec(
-        type: "datasource.write.account", aliases: ["datasource.write.gigya.account"],
+        type: SharedAccountImport.writerType, aliases: ["datasource.write.gigya.account"],
         summary: "Merges records into the account store by UID, one transaction per source file.",
         input: .records, output: .nothing, rejectsRecords: true,
         params: [
@@ -50,12 +51,6 @@ public struct AccountWriteStep: Component {
             step.job.recordsWritten.add(result.written)
             try await step.reject(result.rejected.map { (written.batch[$0.index], $0.rejection) })
         }
-        /// Ends this step's hold on the source file's import (commits once every holder is done).
-        func release(succeeded: Bool) async throws {
-            guard open != nil else { return }
-            open = nil
-            try await imports.release(succeeded: succeeded)
-        }
         do {
             while let packet = try await step.input.next() {
                 switch packet {
@@ -70,7 +65,11 @@ public struct AccountWriteStep: Component {
                     inFlight = InFlight(batch: batch, pending: pending)
                 case .sourceDone(let file):
                     try await settle()
-                    try await release(succeeded: true)
+                    if open != nil {
+                        try await imports.fileDone()
+                        if imports.commitsPerFile { step.job.sourceCommitted(file) }
+                    }
+                    open = nil
                     step.job.trace(.info, receipt.summary(file.name), step: step.id)
                     receipt = Receipt()
                     try await step.sourceDone(file)
@@ -79,12 +78,10 @@ public struct AccountWriteStep: Component {
                 }
             }
             try await settle()
-            if open != nil {
-                try await release(succeeded: true)
-                step.job.trace(.info, receipt.summary("records without a source file"), step: step.id)
-            }
+            try await imports.end(succeeded: true)
+            if open != nil { step.job.trace(.info, receipt.summary("records without a source file"), step: step.id) }
         } catch {
-            try? await release(succeeded: false)
+            try? await imports.end(succeeded: false)
             throw error
         }
     }

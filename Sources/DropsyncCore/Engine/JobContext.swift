@@ -49,6 +49,9 @@ public final class RecordLimit: Sendable {
     }
 
     public var isExhausted: Bool { remaining.withLock { $0 == 0 } }
+
+    /// Whether this is a test run with a limit at all.
+    public var isLimited: Bool { remaining.withLock { $0 != nil } }
 }
 
 /// Services a component needs from outside core (the account store, …), looked up by type.
@@ -94,6 +97,7 @@ public final class JobContext: Sendable {
         var trace: [TraceLine] = []
         var droppedTraceLines = 0
         var processedSources: [FileInfo] = []
+        var committedSources: Set<FileInfo> = []
     }
     private let journal = Mutex(Journal())
 
@@ -135,6 +139,13 @@ public final class JobContext: Sendable {
     public func sourceStarted(_ file: FileInfo) {
         journal.withLock { $0.processedSources.append(file) }
     }
+
+    /// A writer calls this once a source file's effects are committed (before the job ends).
+    public func sourceCommitted(_ file: FileInfo) {
+        journal.withLock { _ = $0.committedSources.insert(file) }
+    }
+
+    public var committedSources: Set<FileInfo> { journal.withLock { $0.committedSources } }
 
     public var errorSamples: [ErrorSample] { journal.withLock { $0.samples } }
     public var traceLines: [TraceLine] { journal.withLock { $0.trace } }
