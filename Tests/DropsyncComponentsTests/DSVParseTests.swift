@@ -252,6 +252,21 @@ struct DSVParseTests {
         }
     }
 
+    @Test("a row that never ends (an unclosed quote) fails the file before it fills memory")
+    func rowTooLong() async throws {
+        let input = Array("a,b\n1,\"".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 17 * 1024 * 1024)
+        let error = await #expect(throws: DropsyncError.self) { try await DSVParsing.run(input, chunkSize: 1024 * 1024) }
+        #expect(error?.code == "ROW_TOO_LONG")
+        #expect(error?.file == "/drop/people.csv")
+    }
+
+    @Test("a rejected row's rawLine is cut to a readable size")
+    func longRawLine() async throws {
+        let input = "a,b\n" + String(repeating: "y", count: 10_000) + "\n"
+        let result = try await DSVParsing.run(Array(input.utf8))
+        #expect(result.rejected.first?["rawLine"]?.stringValue?.utf8.count == 4096)
+    }
+
     @Test("a header name that is not a field path fails the file", arguments: ["a,,b\n1,2,3\n", "a,b..c\n", "a,a\n"])
     func invalidHeader(_ input: String) async throws {
         let error = await #expect(throws: DropsyncError.self) { try await DSVParsing.run(Array(input.utf8)) }

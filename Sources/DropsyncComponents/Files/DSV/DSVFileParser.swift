@@ -33,7 +33,17 @@ struct DSVFileParser {
         tokenizer.consume(utf8) { row in builder.add(row) }
     }
 
-    var failure: DropsyncError? { builder.failure }
+    /// A row longer than this fails the file (`ROW_TOO_LONG`): an unclosed quote near the start
+    /// of a large file would otherwise hold the rest of the file in memory.
+    static let maximumRowBytes = 16 * 1024 * 1024
+
+    var failure: DropsyncError? {
+        if let failure = builder.failure { return failure }
+        guard tokenizer.unfinishedRowBytes > Self.maximumRowBytes else { return nil }
+        return DropsyncError(
+            "ROW_TOO_LONG", "a row is longer than \(Self.maximumRowBytes / 1024 / 1024) MiB (an unclosed quote?)",
+            file: file.path)
+    }
     var rowCount: Int { builder.rowCount }
     var rejectedCount: Int { builder.rejectedCount }
 

@@ -113,11 +113,14 @@ struct DSVRecordBuilder {
         }
     }
 
+    static let maximumRawLineBytes = 4096
+
     private mutating func reject(_ row: DSVRow, _ code: String, _ message: String) {
         rejectedCount += 1
         var record = Record()
         if settings.addFilename { addFileName(to: &record) }
-        let rawLine = String(decoding: row.rawBytes, as: UTF8.self)
+        // The raw line goes into error files and the job's samples: keep it to a readable size.
+        let rawLine = String(decoding: row.rawBytes.prefix(Self.maximumRawLineBytes), as: UTF8.self)
         rejected.append((record, Rejection(code, message, lineNumber: row.lineNumber, rawLine: rawLine)))
     }
 

@@ -59,6 +59,9 @@ public struct DSVTokenizer {
     /// The bytes of the unfinished row from earlier chunks. Positions within a row ("row
     /// offsets") count from its first byte, whether that byte is here or in the current chunk.
     private var carried: [UInt8] = []
+
+    /// Bytes of the row not finished yet, kept from earlier chunks.
+    var unfinishedRowBytes: Int { carried.count }
     /// Field bytes with quotes or escapes resolved, for fields that had any.
     private var scratch: [UInt8] = []
     /// The current row's fields: the first `spanCount` entries (the array is reused row to row).
