@@ -209,7 +209,9 @@ import Testing
         #expect(steps.first { $0["id"] == "create" }?["errors"] == .int(12000))
         #expect(steps.first { $0["id"] == "update" }?["output"] == .int(12000))
         #expect(try dropsync("accounts", "count").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "24000")
-        #expect(try account("s1")?["email"] == "new1@example.com")
+        let updated = try #require(try account("s1"))
+        #expect(updated["email"] == "new1@example.com")
+        #expect(updated["errorCode"] == nil && updated["errorStep"] == nil && updated["errorMessage"] == nil)
     }
 
     @Test("--limit stops the readers after N records")
