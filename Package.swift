@@ -43,6 +43,7 @@ let package = Package(
         .testTarget(name: "DropsyncStoreTests", dependencies: ["DropsyncStore", "DropsyncTesting"]),
         .testTarget(name: "DropsyncComponentsTests", dependencies: ["DropsyncComponents", "DropsyncTesting"]),
         .testTarget(name: "DropsyncEngineTests", dependencies: ["DropsyncEngine", "DropsyncTesting"]),
+        .testTarget(name: "DropsyncDaemonTests", dependencies: ["DropsyncDaemon", "DropsyncComponents", "DropsyncTesting"]),
         .testTarget(name: "DropsyncCLITests", dependencies: ["DropsyncTesting", "DropsyncComponents"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,62 @@
+import DropsyncComponents
+import DropsyncCore
+import DropsyncDaemon
+import DropsyncStore
+import DropsyncTesting
+import Testing
+
+/// Jobs with their state: the history and the ledger say what became of each file.
+@Suite struct JobExecutorTests {
+    let scratch = TemporaryDirectory("executor")
+    let executor: JobExecutor
+
+    init() throws {
+        scratch.write("conf.d/people.json", """
+            { "name": "people", "steps": [
+              { "id": "read", "type": "datasource.read.local", "params": { "path": "../inbound" }, "next": ["parse"] },
+              { "id": "parse", "type": "file.parse.dsv", "params": { "maxErrors": 0 }, "next": ["write"] },
+              { "id": "write", "type": "datasource.write.account" } ] }
+            """)
+        executor = JobExecutor(database: try StateDatabase.open(directory: scratch.path + "/state"))
+    }
+
+    func dataflow() throws -> CompiledDataflow {
+        let configuration = Configuration.load(directory: scratch.path + "/conf.d", registry: BuiltinComponents.registry)
+        #expect(configuration.diagnostics.isEmpty, "\(configuration.diagnostics)")
+        return try #require(configuration.dataflow(named: "people"))
+    }
+
+    func ledgerStatus(_ name: String) throws -> LedgerStatus? {
+        try LedgerStore(database: executor.database).entry(location: "local:" + scratch.path + "/inbound", path: scratch.path + "/inbound/" + name)?.status
+    }
+
+    @Test("a succeeded job marks its files succeeded, and the history keeps the job")
+    func succeeded() async throws {
+        scratch.write("inbound/a.csv", "UID,name\n1,Ann\n")
+        let report = try await executor.run(try dataflow(), trigger: "test")
+        #expect(report.status == .succeeded)
+        #expect(try ledgerStatus("a.csv") == .succeeded)
+        #expect(try JobStore(database: executor.database).report(id: report.id)?.status == .succeeded)
+    }
+
+    @Test("when a later file fails the job, each file's ledger status says whether its accounts are in the store")
+    func failedLaterFile() async throws {
+        scratch.write("inbound/a.csv", "UID,name\n1,Ann\n")
+        scratch.write("inbound/b.csv", "UID,name\n2,Bob,extra\n")
+        let report = try await executor.run(try dataflow(), trigger: "test")
+        #expect(report.status == .failed)
+        // a.csv commits only if the writer reached its end before b.csv failed the job.
+        let firstCommitted = try executor.accounts.get(uid: "1") != nil
+        #expect(try ledgerStatus("a.csv") == (firstCommitted ? .succeeded : .failed))
+        #expect(try ledgerStatus("b.csv") == .failed)
+        #expect(try executor.accounts.get(uid: "2") == nil)
+    }
+
+    @Test("a test run with a limit leaves the ledger alone")
+    func testRun() async throws {
+        scratch.write("inbound/a.csv", "UID,name\n1,Ann\n2,Bob\n")
+        let report = try await executor.run(try dataflow(), trigger: "test", limit: 1)
+        #expect(report.status == .succeeded)
+        #expect(try ledgerStatus("a.csv") == nil)
+    }
+}
