@@ -34,7 +34,7 @@ public struct JobRunner: Sendable {
                 var threads: [StepThread] = []
                 defer { threads.forEach { $0.stop() } }
                 for (step, run) in zip(dataflow.steps, runs) {
-                    let thread = StepThread(name: "dropsync \(step.id)")
+                    let thread = StepThread(name: step.id)
                     threads.append(thread)
                     group.addTask(executorPreference: thread) {
                         do {

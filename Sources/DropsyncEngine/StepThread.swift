@@ -12,8 +12,12 @@ final class StepThread: TaskExecutor, @unchecked Sendable {
     private var stopping = false
 
     init(name: String) {
-        let thread = Thread { [unowned self] in self.loop() }
-        thread.name = name
+        let thread = Thread { [unowned self] in
+            // Set from the thread itself, Foundation also names the kernel thread (15 bytes at
+            // most), so `top -H` and `perf` show the step.
+            Thread.current.name = name
+            self.loop()
+        }
         thread.start()
     }
 
