@@ -27,9 +27,9 @@ public final class AccountImport: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 started.install(continuation)
                 let thread = Thread {
+                    Thread.current.name = "account-import"  // named from inside: the kernel sees it too
                     ImportWorker(mailbox: mailbox, started: started).run(pool: pool, policy: policy, now: now)
                 }
-                thread.name = "dropsync.account-import"
                 thread.start()
             }
         } onCancel: {
