@@ -48,14 +48,38 @@ public final class StateDatabase: Sendable {
             // (the default is 2 MiB) keeps them from spilling to the WAL mid-transaction.
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
-        let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Schema.migrator.migrate(pool)
+            // Two processes opening a new state directory at once (the daemon and a command) would
+            // race to switch it to WAL and to migrate it: one at a time, under a lock file.
+            return try withOpeningLock(directory) {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                // Migrating takes the writer: only when needed, so that `dropsync jobs` and the
+                // other readers never wait for a running import.
+                if try !pool.read(Schema.migrator.hasCompletedMigrations) { try Schema.migrator.migrate(pool) }
+                return StateDatabase(path: path, pool: pool)
+            }
+        } catch let error as DropsyncError {
+            throw error
         } catch {
             throw DropsyncError("STATE_DATABASE_UNAVAILABLE", "cannot open the state database \(path): \(error)")
         }
-        return StateDatabase(path: path, pool: pool)
+    }
+
+    /// Runs `body` holding an exclusive `flock(2)` on `<directory>/dropsync.lock`.
+    private static func withOpeningLock<T>(_ directory: String, _ body: () throws -> T) throws -> T {
+        let lockPath = directory + "/dropsync.lock"
+        let descriptor = Glibc.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw DropsyncError("STATE_DIRECTORY_UNAVAILABLE", "cannot open \(lockPath): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                throw DropsyncError("STATE_DIRECTORY_UNAVAILABLE", "cannot lock \(lockPath): \(String(cString: strerror(errno)))")
+            }
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        return try body()
     }
 
     /// The names of the schema migrations applied so far, in order.

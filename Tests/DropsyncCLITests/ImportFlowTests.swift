@@ -175,7 +175,11 @@ import Testing
         while !seenRunning && ContinuousClock.now < deadline {
             seenRunning = (try? dropsync("jobs", "--json").stdout.contains("\"running\"")) ?? false
         }
-        try #require(seenRunning)
+        guard seenRunning else {
+            running.signal(SIGKILL)
+            Issue.record("the job never showed as running: \(running.wait().stderr)")
+            return
+        }
         running.signal(SIGINT)
         let result = running.wait()
         #expect(result.status != 0)

@@ -84,10 +84,10 @@ struct AccountWriteTests {
         #expect(try await input.send(.sourceDone(file)))
         #expect(try await input.send(.records([account("b", "b@x")])))
         #expect(try await input.send(.records([account("c", "c@x")])))
-        // Batches are written one behind: once "b" is written, the second file is under way.
+        // Once the writer has taken "c", the first file is committed and "b" went to the store.
         let deadline = ContinuousClock.now + .seconds(10)
-        while job.recordsWritten.value < 2 && ContinuousClock.now < deadline { await Task.yield() }
-        try #require(job.recordsWritten.value >= 2)
+        while step.metrics.input.value < 3 && ContinuousClock.now < deadline { await Task.yield() }
+        try #require(step.metrics.input.value == 3)
         running.cancel()
         await #expect(throws: CancellationError.self) { try await running.value }
         #expect(try store.get(uid: "a") != nil)

@@ -1,6 +1,7 @@
 import DropsyncStore
 import DropsyncTesting
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("State database")
@@ -14,6 +15,22 @@ struct StateDatabaseTests {
         #expect((attributes[.posixPermissions] as? Int) == 0o700)
         let fileAttributes = try FileManager.default.attributesOfItem(atPath: database.path)
         #expect((fileAttributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test("several openers of a new state directory at once all succeed (daemon and command racing)")
+    func concurrentFirstOpen() throws {
+        for _ in 0..<5 {
+            let parent = TemporaryDirectory("dropsync-store")
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 4) { _ in
+                do {
+                    _ = try StateDatabase.open(directory: parent.path + "/state")
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+            #expect(failures.withLock { $0 } == [])
+        }
     }
 
     @Test("reopening an existing database applies no migration twice and keeps the data")

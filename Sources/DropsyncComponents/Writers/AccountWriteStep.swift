@@ -37,12 +37,14 @@ public struct AccountWriteStep: Component {
     public func run(_ step: StepRun) async throws {
         let imports = try step.job.services.resolve(SharedAccountImport.self)
         var open: AccountImport?
-        var inFlight: InFlight?
+        // Batches handed to the store and not yet settled, oldest first. A few in flight keep the
+        // store's thread busy while this one waits for a core.
+        var inFlight: [InFlight] = []
         var receipt = Receipt()
-        /// Waits for the batch being written and routes its results.
+        /// Waits for the oldest batch in flight and routes its results.
         func settle() async throws {
-            guard let written = inFlight else { return }
-            inFlight = nil
+            guard !inFlight.isEmpty else { return }
+            let written = inFlight.removeFirst()
             let started = DispatchTime.now().uptimeNanoseconds
             let result = try await written.pending.result()
             step.metrics.busyNanoseconds.add(Int(DispatchTime.now().uptimeNanoseconds - started))
@@ -60,11 +62,10 @@ public struct AccountWriteStep: Component {
                     let patches = step.metrics.timed { AccountPatches(batch.map(Self.withoutErrorFields)) }
                     let session = if let open { open } else { try await imports.acquire() }
                     open = session
-                    let pending = session.submit(patches, policy: policy)
-                    try await settle()
-                    inFlight = InFlight(batch: batch, pending: pending)
+                    inFlight.append(InFlight(batch: batch, pending: session.submit(patches, policy: policy)))
+                    if inFlight.count > Self.batchesInFlight { try await settle() }
                 case .sourceDone(let file):
-                    try await settle()
+                    while !inFlight.isEmpty { try await settle() }
                     if open != nil {
                         try await imports.fileDone()
                         if imports.commitsPerFile { step.job.sourceCommitted(file) }
@@ -77,7 +78,7 @@ public struct AccountWriteStep: Component {
                     throw DropsyncError("UNEXPECTED_INPUT", "received file bytes on a records input", step: step.id)
                 }
             }
-            try await settle()
+            while !inFlight.isEmpty { try await settle() }
             try await imports.end(succeeded: true)
             if open != nil { step.job.trace(.info, receipt.summary("records without a source file"), step: step.id) }
         } catch {
@@ -95,6 +96,8 @@ public struct AccountWriteStep: Component {
         guard record.index(of: "errorStep") != nil, record.index(of: "errorCode") != nil else { return record }
         return Record(record.fields.filter { !errorPathFields.contains($0.name) })
     }
+
+    static let batchesInFlight = 3
 
     /// A batch handed to the store and not yet settled.
     struct InFlight {
