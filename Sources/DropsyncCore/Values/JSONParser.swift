@@ -50,15 +50,7 @@ public struct JSONParser {
         return try parseValue()
     }
 
-    /// Skips white space (and comments when allowed), then one optional separator byte.
-    public mutating func skip(separator: UInt8) throws(SyntaxError) -> Bool {
-        try skipTrivia()
-        guard !isAtEnd, buffer[position] == separator else { return false }
-        position += 1
-        return true
-    }
-
-    public mutating func expect(_ byte: UInt8, _ what: String) throws(SyntaxError) {
+    private mutating func expect(_ byte: UInt8, _ what: String) throws(SyntaxError) {
         try skipTrivia()
         guard !isAtEnd, buffer[position] == byte else { throw error("expected \(what)") }
         position += 1
