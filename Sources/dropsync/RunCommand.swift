@@ -6,7 +6,12 @@ import Foundation
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Runs one job of a dataflow now and prints its summary.")
+        abstract: "Runs one job of a dataflow now and prints its summary.",
+        discussion: """
+            Exits 0 when the job succeeded (rejected records within a step's error budget are \
+            reported, not fatal), 1 when it failed or was cancelled (Ctrl-C or SIGTERM: writers roll \
+            back), 2 when the configuration does not pass `dropsync check`.
+            """)
 
     @OptionGroup var options: GlobalOptions
 

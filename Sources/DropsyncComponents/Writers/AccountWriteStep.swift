@@ -58,8 +58,9 @@ public struct AccountWriteStep: Component {
                 switch packet {
                 case .records(let batch):
                     step.metrics.input.add(batch.count)
-                    // Encode this batch while the store writes the previous one.
-                    let patches = step.metrics.timed { AccountPatches(batch.map(Self.withoutErrorFields)) }
+                    // Encode this batch while the store writes the earlier ones. A writer fed by
+                    // another step's error path stores the records' own fields, not `errorCode`, ….
+                    let patches = step.metrics.timed { AccountPatches(batch.map(Rejection.original)) }
                     let session = if let open { open } else { try await imports.acquire() }
                     open = session
                     inFlight.append(InFlight(batch: batch, pending: session.submit(patches, policy: policy)))
@@ -85,16 +86,6 @@ public struct AccountWriteStep: Component {
             try? await imports.end(succeeded: false)
             throw error
         }
-    }
-
-    /// The fields the error path adds to a rejected record (`errorCode`, …). A writer fed by another
-    /// step's error path (an `insert` writer's rejects into an `update` writer) stores the
-    /// account's own fields, not these.
-    static let errorPathFields: Set = ["errorCode", "errorMessage", "errorStep", "lineNumber", "rawLine"]
-
-    static func withoutErrorFields(_ record: Record) -> Record {
-        guard record.index(of: "errorStep") != nil, record.index(of: "errorCode") != nil else { return record }
-        return Record(record.fields.filter { !errorPathFields.contains($0.name) })
     }
 
     static let batchesInFlight = 3

@@ -73,6 +73,15 @@ public struct Rejection: Error, Sendable {
     public var lineNumber: Int?
     public var rawLine: String?
 
+    /// The fields `StepRun.rejectedRecord` adds to a rejected record.
+    public static let carriedFields: Set = ["errorCode", "errorMessage", "errorStep", "lineNumber", "rawLine"]
+
+    /// The record without what an error path added to it; unchanged when it came no such way.
+    public static func original(of record: Record) -> Record {
+        guard record.index(of: "errorStep") != nil, record.index(of: "errorCode") != nil else { return record }
+        return Record(record.fields.filter { !carriedFields.contains($0.name) })
+    }
+
     public init(_ code: String, _ message: String, lineNumber: Int? = nil, rawLine: String? = nil) {
         self.code = code
         self.message = message
