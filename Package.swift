@@ -20,16 +20,18 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "DropsyncCore"),
         .target(name: "Gzip", dependencies: ["CZlib", "DropsyncCore"]),
+        .systemLibrary(name: "CRNP", pkgConfig: "librnp", providers: [.apt(["librnp-dev"])]),
+        .target(name: "PGP", dependencies: ["CRNP", "DropsyncCore"]),
         .target(
             name: "DropsyncStore",
             dependencies: ["DropsyncCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "DropsyncComponents", dependencies: ["DropsyncCore", "DropsyncStore", "Gzip"]),
+        .target(name: "DropsyncComponents", dependencies: ["DropsyncCore", "DropsyncStore", "Gzip", "PGP"]),
         .target(name: "DropsyncEngine", dependencies: ["DropsyncCore"]),
         .target(name: "DropsyncDaemon", dependencies: ["DropsyncCore", "DropsyncEngine", "DropsyncStore"]),
         .executableTarget(
             name: "dropsync",
             dependencies: [
-                "DropsyncCore", "DropsyncDaemon", "DropsyncComponents", "DropsyncStore",
+                "DropsyncCore", "DropsyncDaemon", "DropsyncComponents", "DropsyncStore", "PGP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: jemalloc),

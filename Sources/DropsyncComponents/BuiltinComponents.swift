@@ -9,6 +9,8 @@ public enum BuiltinComponents {
         // File steps
         GzipUncompressStep.self,
         GzipCompressStep.self,
+        PGPDecryptStep.self,
+        PGPEncryptStep.self,
         DSVParseStep.self,
         DSVFormatStep.self,
         JSONParseStep.self,

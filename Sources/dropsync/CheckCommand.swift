@@ -11,7 +11,7 @@ struct CheckCommand: ParsableCommand {
         let configuration = options.loadConfiguration()
         for diagnostic in configuration.diagnostics { Output.error(diagnostic.description) }
         guard configuration.isValid else {
-            Output.error("\(configuration.diagnostics.count) problem(s) in \(options.configDirectory)")
+            Output.error("\(configuration.errors.count) problem(s) in \(options.configDirectory)")
             throw ExitCode.failure
         }
         print("\(options.configDirectory): \(configuration.dataflows.count) dataflow(s) valid")

@@ -30,7 +30,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = options.loadConfiguration()
         guard configuration.isValid else {
-            for diagnostic in configuration.diagnostics { Output.error(diagnostic.description) }
+            for diagnostic in configuration.errors { Output.error(diagnostic.description) }
             throw ExitCode(2)
         }
         guard let dataflow = configuration.dataflow(named: flow) else {

@@ -18,13 +18,7 @@ public struct GzipUncompressStep: FileTransformer {
     }
 
     /// `name` without a `.gz` or `.gzip` suffix (any case); unchanged when it has neither.
-    static func uncompressedName(_ name: String) -> String {
-        let lowercased = name.lowercased()
-        for suffix in [".gz", ".gzip"] where lowercased.hasSuffix(suffix) && name.count > suffix.count {
-            return String(name.dropLast(suffix.count))
-        }
-        return name
-    }
+    static func uncompressedName(_ name: String) -> String { FileNames.removingSuffix(name, oneOf: [".gz", ".gzip"]) }
 
     /// One file's decompression.
     public struct Filter: FileFilter {

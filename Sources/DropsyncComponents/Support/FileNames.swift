@@ -11,6 +11,16 @@ public enum FileNames {
     }
 
     /// Whether `name` is one `checkSafe` accepts.
+    /// `name` without the first of `suffixes` it ends with (any case); unchanged when it ends with
+    /// none, or is nothing but the suffix.
+    public static func removingSuffix(_ name: String, oneOf suffixes: [String]) -> String {
+        let lowercased = name.lowercased()
+        for suffix in suffixes where lowercased.hasSuffix(suffix) && name.count > suffix.count {
+            return String(name.dropLast(suffix.count))
+        }
+        return name
+    }
+
     public static func isSafe(_ name: String) -> Bool { (try? checkSafe(name)) != nil }
 
     /// Refuses a name that could escape the target directory or confuse a terminal: empty, `.`, or

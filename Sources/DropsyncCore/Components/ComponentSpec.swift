@@ -35,6 +35,8 @@ public struct ComponentSpec: Sendable {
 public indirect enum ParamType: Sendable, Hashable, CustomStringConvertible {
     case string, integer, number, boolean, object, any
     case array(of: ParamType)
+    /// One value of the type, or a non-empty array of them.
+    case oneOrMore(ParamType)
     case oneOf([String])
     /// A secret: a literal string or a reference `{"env"|"file"|"credential": …}`.
     case secret
@@ -48,6 +50,7 @@ public indirect enum ParamType: Sendable, Hashable, CustomStringConvertible {
         case .object: "object"
         case .any: "any"
         case .array(let element): "array of \(element)"
+        case .oneOrMore(let element): "\(element), or an array of them"
         case .oneOf(let choices): "one of " + choices.map { "\"\($0)\"" }.joined(separator: ", ")
         case .secret: "secret (string or {\"env\"|\"file\"|\"credential\": name})"
         }
@@ -72,6 +75,11 @@ public indirect enum ParamType: Sendable, Hashable, CustomStringConvertible {
                 if let problem = element.mismatch(item) { return "item \(position): \(problem)" }
             }
             return nil
+        case (.oneOrMore(let element), .array(let items)):
+            if items.isEmpty { return "expected at least one \(element)" }
+            return ParamType.array(of: element).mismatch(value)
+        case (.oneOrMore(let element), _):
+            return element.mismatch(value)
         case (.secret, .string):
             return nil
         case (.secret, .object(let reference)):

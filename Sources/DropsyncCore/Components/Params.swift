@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A step's params, read through the component's spec: a missing param yields the spec default.
 ///
@@ -10,6 +11,8 @@ public struct Params: Sendable {
     public let spec: ComponentSpec
     /// The directory of the dataflow's file: relative paths in params resolve against it.
     public let baseDirectory: String
+    /// What the component found worth a warning while reading its params; `check` shows them.
+    public let warnings = ParamWarnings()
 
     public init(_ values: Record, spec: ComponentSpec, baseDirectory: String = FileManager.default.currentDirectoryPath) {
         self.values = values
@@ -86,16 +89,61 @@ public struct Params: Sendable {
     /// A secret param (literal or reference), resolved now.
     public func secret(_ name: String) throws(ParamError) -> String? {
         guard let value = self[name] else { return nil }
+        return try Self.secret(value, name) { reference throws(DropsyncError) in try reference.resolve() }?.value
+    }
+
+    /// Secret material as bytes, with what it came from for messages (`the value of privateKey`,
+    /// `secret file /etc/…`), for a param that takes one secret or a list of them. Nil when absent.
+    public func secretMaterials(_ name: String) throws(ParamError) -> [(value: [UInt8], source: String)]? {
+        guard let value = self[name] else { return nil }
+        let items = value.arrayValue ?? [value]
+        var materials: [(value: [UInt8], source: String)] = []
+        for item in items {
+            if let material = try Self.secret(item, name, { reference throws(DropsyncError) in try reference.resolveBytes() }) {
+                materials.append(material)
+            }
+        }
+        return materials
+    }
+
+    private static func secret<T>(
+        _ value: Value, _ name: String, _ resolve: (SecretReference) throws(DropsyncError) -> T
+    ) throws(ParamError) -> (value: T, source: String)? where T: SecretText {
         switch value {
-        case .string(let text): return text
+        case .null: return nil
+        case .string(let text): return (T(literal: text), "the value of \(name)")
         case .object(let record):
             guard let reference = SecretReference(record) else { throw ParamError(name, "is not a secret reference") }
             do {
-                return try reference.resolve()
+                return (try resolve(reference), reference.source)
             } catch {
                 throw ParamError(name, error.message)
             }
         default: throw ParamError(name, "expected a secret")
         }
     }
+}
+
+/// What a secret resolves to: text or bytes.
+protocol SecretText {
+    init(literal: String)
+}
+
+extension String: SecretText {
+    init(literal: String) { self = literal }
+}
+
+extension Array: SecretText where Element == UInt8 {
+    init(literal: String) { self = Array(literal.utf8) }
+}
+
+/// Warnings about a step's params (a key that expires soon): the configuration stays valid.
+public final class ParamWarnings: Sendable {
+    private let collected = Mutex<[(param: String?, message: String)]>([])
+
+    public init() {}
+
+    public func add(_ param: String?, _ message: String) { collected.withLock { $0.append((param, message)) } }
+
+    public var all: [(param: String?, message: String)] { collected.withLock { $0 } }
 }

@@ -17,14 +17,23 @@ public enum SecretReference: Sendable, Hashable {
         }
     }
 
-    /// Resolves the secret; the error names the reference, never a value.
+    /// Resolves the secret as text (a trailing newline of a file dropped); the error names the
+    /// reference, never a value.
     public func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws(DropsyncError) -> String {
+        var text = String(decoding: try resolveBytes(environment: environment), as: UTF8.self)
+        if case .environment = self { return text }
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+
+    /// Resolves the secret as bytes, exactly as stored (binary key material).
+    public func resolveBytes(environment: [String: String] = ProcessInfo.processInfo.environment) throws(DropsyncError) -> [UInt8] {
         switch self {
         case .environment(let name):
             guard let value = environment[name] else {
                 throw DropsyncError("SECRET_NOT_FOUND", "environment variable \(name) is not set")
             }
-            return value
+            return Array(value.utf8)
         case .file(let path):
             return try Self.read(path, what: "secret file \(path)")
         case .credential(let name):
@@ -35,12 +44,19 @@ public enum SecretReference: Sendable, Hashable {
         }
     }
 
-    private static func read(_ path: String, what: String) throws(DropsyncError) -> String {
+    /// What the reference points at, for messages: `environment variable X`, `secret file /p`, ….
+    public var source: String {
+        switch self {
+        case .environment(let name): "environment variable \(name)"
+        case .file(let path): "secret file \(path)"
+        case .credential(let name): "credential \(name)"
+        }
+    }
+
+    private static func read(_ path: String, what: String) throws(DropsyncError) -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DropsyncError("SECRET_NOT_FOUND", "\(what) cannot be read")
         }
-        var text = String(decoding: data, as: UTF8.self)
-        while text.hasSuffix("\n") { text.removeLast() }
-        return text
+        return [UInt8](data)
     }
 }

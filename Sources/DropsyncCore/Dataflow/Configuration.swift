@@ -8,7 +8,10 @@ public struct Configuration: Sendable {
     public var dataflows: [CompiledDataflow]
     public var diagnostics: [Diagnostic]
 
-    public var isValid: Bool { diagnostics.isEmpty }
+    public var isValid: Bool { errors.isEmpty }
+
+    /// The diagnostics that make the configuration invalid (not the warnings).
+    public var errors: [Diagnostic] { diagnostics.filter { !$0.isWarning } }
 
     public func dataflow(named name: String) -> CompiledDataflow? { dataflows.first { $0.dataflow.name == name } }
 

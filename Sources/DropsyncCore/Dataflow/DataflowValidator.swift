@@ -23,7 +23,12 @@ public struct DataflowValidator {
                 report(step.id, nil, unknownTypeMessage(step.type))
                 continue
             }
-            if let instance = compileParams(step, component, baseDirectory: directory(of: file), report: report) {
+            let warn = { (warning: Diagnostic) in
+                var warning = warning
+                warning.file = file
+                diagnostics.append(warning)
+            }
+            if let instance = compileParams(step, component, baseDirectory: directory(of: file), report: report, warn: warn) {
                 compiled[step.id] = CompiledStep(definition: step, spec: component.spec, component: instance)
             }
         }
@@ -31,7 +36,7 @@ public struct DataflowValidator {
         checkEdges(dataflow, compiled, report: report)
         checkEntryPointsAndCycles(dataflow, compiled, report: report)
 
-        guard diagnostics.count == before else { return nil }
+        guard !diagnostics[before...].contains(where: { !$0.isWarning }) else { return nil }
         return CompiledDataflow(dataflow: dataflow, steps: dataflow.steps.compactMap { compiled[$0.id] })
     }
 
@@ -47,7 +52,7 @@ public struct DataflowValidator {
 
     private func compileParams(
         _ step: StepDefinition, _ component: any Component.Type, baseDirectory: String,
-        report: (String?, String?, String) -> Void
+        report: (String?, String?, String) -> Void, warn: (Diagnostic) -> Void
     ) -> (any Component)? {
         let spec = component.spec
         var problems = false
@@ -70,8 +75,14 @@ public struct DataflowValidator {
             problems = true
         }
         guard !problems else { return nil }
+        let params = Params(step.params, spec: spec, baseDirectory: baseDirectory)
+        defer {
+            for warning in params.warnings.all {
+                warn(Diagnostic(file: "", step: step.id, param: warning.param, message: warning.message, isWarning: true))
+            }
+        }
         do {
-            return try component.init(params: Params(step.params, spec: spec, baseDirectory: baseDirectory))
+            return try component.init(params: params)
         } catch {
             report(step.id, error.param, error.message)
             return nil

@@ -40,16 +40,19 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var step: String?
     public var param: String?
     public var message: String
+    /// Worth knowing, but the configuration is valid (a key that expires soon).
+    public var isWarning: Bool
 
-    public init(file: String, step: String? = nil, param: String? = nil, message: String) {
+    public init(file: String, step: String? = nil, param: String? = nil, message: String, isWarning: Bool = false) {
         self.file = file
         self.step = step
         self.param = param
         self.message = message
+        self.isWarning = isWarning
     }
 
     public var description: String {
-        var place = file
+        var place = (isWarning ? "warning: " : "") + file
         if let step { place += ": step '\(step)'" }
         if let param { place += " param '\(param)'" }
         return "\(place): \(message)"
@@ -63,5 +66,10 @@ public struct ParamError: Error, Sendable {
     public init(_ param: String, _ message: String) {
         self.param = param
         self.message = message
+    }
+
+    /// The param's value failed a check that has its own error code (a key that expired, …).
+    public init(_ param: String, _ error: DropsyncError) {
+        self.init(param, "\(error.message) [\(error.code)]")
     }
 }

@@ -1,0 +1,2 @@
+#include <rnp/rnp.h>
+#include <rnp/rnp_err.h>
