@@ -3,8 +3,8 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-BUILD_DEPS := pkg-config zlib1g-dev libsqlite3-dev libjemalloc-dev
-RUN_DEPS := gzip
+BUILD_DEPS := pkg-config zlib1g-dev libsqlite3-dev libjemalloc-dev librnp-dev
+RUN_DEPS := gzip gnupg
 TEST_DEPS := $(BUILD_DEPS) $(RUN_DEPS) sqlite3 python3
 BIN := .build/debug/dropsync
 RUN_STATE := .run/state
@@ -29,9 +29,11 @@ deps-test:
 build: deps
 	$(SWIFT) build --product dropsync
 
-## Runs the example conf.d: imports the sample partner file into a fresh local state and shows it.
+## Runs the example conf.d: makes a demo key, encrypts the sample partner file to it (as the partner
+## would, with GnuPG), imports it into a fresh local state and shows the result.
 run: build
 	@rm -rf .run && mkdir -p .run/rejected
+	./examples/prepare-demo.sh
 	$(BIN) check --config conf.d
 	$(BIN) run import-partner-fans --config conf.d --state-dir $(RUN_STATE)
 	@echo; echo "== accounts in the store:"; $(BIN) accounts count --config conf.d --state-dir $(RUN_STATE)

@@ -1,4 +1,5 @@
 import DropsyncCore
+import Foundation
 import DropsyncTesting
 import Testing
 
@@ -10,11 +11,28 @@ import Testing
         try DropsyncCommand.run(arguments + ["--config", scratch.path + "/conf.d", "--state-dir", scratch.path + "/state"], in: scratch)
     }
 
-    @Test("check accepts the shipped example configuration")
-    func checkAcceptsExample() throws {
-        let example = try DropsyncCommand.run(["check", "--config", DropsyncCommand.packageRoot + "/conf.d"], in: scratch)
-        #expect(example.status == 0, "\(example.stderr)")
-        #expect(example.stdout.contains("1 dataflow(s) valid"))
+    /// The shipped `conf.d/` in the scratch directory, with what `make run` prepares beside it
+    /// (demo key, passphrase, the example partner file encrypted to the key by GnuPG).
+    func prepareExample() throws {
+        let root = DropsyncCommand.packageRoot
+        for name in try FileManager.default.contentsOfDirectory(atPath: root + "/conf.d") {
+            _ = scratch.write("conf.d/" + name, try #require(FileManager.default.contents(atPath: root + "/conf.d/" + name)).map { $0 })
+        }
+        let prepared = try DropsyncCommand.run([scratch.path], program: root + "/examples/prepare-demo.sh", in: scratch)
+        #expect(prepared.status == 0, "\(prepared.stderr)")
+    }
+
+    @Test("the shipped example checks valid and imports the encrypted partner file")
+    func shippedExample() throws {
+        try prepareExample()
+        let check = try dropsync("check")
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("1 dataflow(s) valid"))
+        let run = try dropsync("run", "import-partner-fans")
+        #expect(run.status == 0, "\(run.stderr)")
+        let account = try dropsync("accounts", "get", "fan-0003", "--json")
+        #expect(account.stdout.contains("\"data\":{\"newsletter\""), "\(account.stdout)")
+        #expect(!scratch.list(".run/rejected").isEmpty)
     }
 
     @Test("check reports every problem at once with file, step and param, and exits 1")
@@ -55,8 +73,8 @@ import Testing
 
     @Test("graph prints the dataflow as DOT with success and error edges")
     func graphAsDOT() throws {
-        let result = try DropsyncCommand.run(
-            ["graph", "import-partner-fans", "--config", DropsyncCommand.packageRoot + "/conf.d"], in: scratch)
+        try prepareExample()
+        let result = try dropsync("graph", "import-partner-fans")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("digraph \"import-partner-fans\""))
         #expect(result.stdout.contains("\"gunzip\" -> \"parse\";"))

@@ -23,21 +23,24 @@ public enum DropsyncCommand {
         return packageRoot + "/.build/debug/dropsync"
     }
 
-    /// Runs `dropsync arguments…` to its end; see `start`.
-    public static func run(_ arguments: [String], in scratch: TemporaryDirectory, timeout: Duration = .seconds(120)) throws -> Result {
-        try start(arguments, in: scratch).wait(timeout: timeout)
+    /// Runs `dropsync arguments…` (or another `program`, such as a script of the package) to its
+    /// end; see `start`.
+    public static func run(
+        _ arguments: [String], program: String = executable, in scratch: TemporaryDirectory, timeout: Duration = .seconds(120)
+    ) throws -> Result {
+        try start(arguments, program: program, in: scratch).wait(timeout: timeout)
     }
 
-    /// Starts `dropsync arguments…`; output goes to files in `scratch` (never to the runner's
-    /// pipes).
-    public static func start(_ arguments: [String], in scratch: TemporaryDirectory) throws -> Running {
+    /// Starts `dropsync arguments…` (or `program`); output goes to files in `scratch` (never to
+    /// the runner's pipes).
+    public static func start(_ arguments: [String], program: String = executable, in scratch: TemporaryDirectory) throws -> Running {
         let id = UUID().uuidString.prefix(8)
         let stdoutPath = "\(scratch.path)/.stdout-\(id)"
         let stderrPath = "\(scratch.path)/.stderr-\(id)"
         FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         FileManager.default.createFile(atPath: stderrPath, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "DROPSYNC_CONFIG")

@@ -89,7 +89,7 @@ public struct Params: Sendable {
     /// A secret param (literal or reference), resolved now.
     public func secret(_ name: String) throws(ParamError) -> String? {
         guard let value = self[name] else { return nil }
-        return try Self.secret(value, name) { reference throws(DropsyncError) in try reference.resolve() }?.value
+        return try secret(value, name) { reference throws(DropsyncError) in try reference.resolve() }?.value
     }
 
     /// Secret material as bytes, with what it came from for messages (`the value of privateKey`,
@@ -99,21 +99,24 @@ public struct Params: Sendable {
         let items = value.arrayValue ?? [value]
         var materials: [(value: [UInt8], source: String)] = []
         for item in items {
-            if let material = try Self.secret(item, name, { reference throws(DropsyncError) in try reference.resolveBytes() }) {
+            if let material = try secret(item, name, { reference throws(DropsyncError) in try reference.resolveBytes() }) {
                 materials.append(material)
             }
         }
         return materials
     }
 
-    private static func secret<T>(
+    /// A secret param's value resolved by `resolve`; a relative `{"file": …}` is taken from the
+    /// dataflow file's directory.
+    private func secret<T>(
         _ value: Value, _ name: String, _ resolve: (SecretReference) throws(DropsyncError) -> T
     ) throws(ParamError) -> (value: T, source: String)? where T: SecretText {
         switch value {
         case .null: return nil
         case .string(let text): return (T(literal: text), "the value of \(name)")
         case .object(let record):
-            guard let reference = SecretReference(record) else { throw ParamError(name, "is not a secret reference") }
+            guard var reference = SecretReference(record) else { throw ParamError(name, "is not a secret reference") }
+            if case .file(let path) = reference, !path.hasPrefix("/") { reference = .file(baseDirectory + "/" + path) }
             do {
                 return (try resolve(reference), reference.source)
             } catch {
