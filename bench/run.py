@@ -4,7 +4,8 @@
 (b) reference Python importer: csv + json + sqlite3 json_patch upsert, one transaction
 (c) sqlite3 .import of the same CSV into a plain table (the plain-table floor)
 (d) SQLite alone doing dropsync's upsert from a staging table (the engine's ceiling)
-and the DSV parser alone against Python's csv module on the same bytes.
+and the DSV parser alone against Python's csv module on the same bytes; then PGP (bench/pgp.py):
+the encrypted import against (a), and decrypt/encrypt of a ~200 MB and a ~1 GB file against gpg.
 Each figure is the best of BENCH_REPEAT runs (default 3). Prints figures; never fails on speed."""
 import csv
 import gzip
@@ -24,7 +25,10 @@ DROPSYNC = os.path.join(ROOT, ".build", "release", "dropsync")
 PARSER_BENCH = os.path.join(ROOT, ".build", "release", "dropsync-bench")
 sys.path.insert(0, HERE)
 import generate  # noqa: E402
+import pgp  # noqa: E402
 import reference_import  # noqa: E402
+
+pgp.WORK, pgp.DROPSYNC = WORK, DROPSYNC
 
 
 def peak_rss_mb(command):
@@ -59,12 +63,11 @@ def fresh(path):
                 os.remove(path + suffix)
 
 
-def run_dropsync(rows):
+def run_dropsync(rows, flow="bench-import", config=os.path.join(HERE, "conf.d")):
     state = os.path.join(WORK, "state-a")
     fresh(state)
-    seconds, rss, _ = peak_rss_mb([DROPSYNC, "run", "bench-import", "--config", os.path.join(HERE, "conf.d"),
-                                   "--state-dir", state])
-    count = subprocess.run([DROPSYNC, "accounts", "count", "--config", os.path.join(HERE, "conf.d"),
+    seconds, rss, _ = peak_rss_mb([DROPSYNC, "run", flow, "--config", config, "--state-dir", state])
+    count = subprocess.run([DROPSYNC, "accounts", "count", "--config", config,
                             "--state-dir", state], capture_output=True, text=True).stdout.strip()
     assert int(count) == rows, f"dropsync imported {count} of {rows}"
     return seconds, rss
@@ -157,6 +160,7 @@ def best(measure):
 def main():
     os.makedirs(WORK, exist_ok=True)
     sizes = [int(arg) for arg in sys.argv[1:]] or [1_000_000, 3_000_000]
+    secret, public = pgp.prepare_keys()
     for rows in sizes:
         csv_path, gz_path = prepare(rows)
         print(f"\n== {rows:,} rows, {os.path.getsize(csv_path) / 1e6:.0f} MB CSV, "
@@ -172,10 +176,26 @@ def main():
         print(f"(c) sqlite3 .import (plain)   {c:7.2f} s  {rate(c):7.0f} k rows/s")
         print(f"(d) SQLite upsert from staging{d:7.2f} s  {rate(d):7.0f} k rows/s")
         print(f"ratios (throughput): (a)/(b) = {b / a:.2f}   (a)/(c) = {c / a:.2f}   (a)/(d) = {d / a:.2f}")
+        if rows == sizes[0]:
+            encrypted = pgp.encrypted_import_conf(os.path.join(HERE, "conf.d"), gz_path, secret)
+            e, e_rss = best(lambda: run_dropsync(rows, "bench-import-pgp", encrypted))
+            print(f"(a') the same, as .csv.gz.pgp {e:7.2f} s  {rate(e):7.0f} k rows/s  peak RSS {e_rss:6.1f} MB"
+                  f"   rate vs (a): {a / e:.2f}")
         parser_runs = [parser_alone(csv_path) for _ in range(REPEAT)]
         swift_mbs, python_mbs = max(run[0] for run in parser_runs), max(run[1] for run in parser_runs)
         print(f"DSV parser alone: dropsync {swift_mbs:.0f} MB/s, Python csv {python_mbs:.0f} MB/s "
               f"= {swift_mbs / python_mbs:.1f}x")
+
+
+    source_gz = os.path.join(WORK, "accounts-3000000.csv.gz")
+    if not os.path.exists(source_gz):
+        csv_path, _ = prepare(3_000_000)
+        subprocess.run(f"gzip -6 -nc '{csv_path}' > '{source_gz}.tmp' && mv '{source_gz}.tmp' '{source_gz}'",
+                       shell=True, check=True)
+    os.sync()
+    timed = lambda command: peak_rss_mb(command)[:2]  # noqa: E731
+    for copies, label in ((4, "~200 MB"), (20, "~1 GB")):
+        pgp.measure_file_steps(pgp.big_gzip_file(source_gz, copies), secret, public, best, timed, label)
 
 
 if __name__ == "__main__":

@@ -3,11 +3,11 @@ import Foundation
 /// A `FileFilter` around a blocking call that pulls its input and pushes its output through
 /// callbacks (librnp's `rnp_op_verify_execute`, …), run on a thread of its own.
 ///
-/// The work sees a `Pipe`: `read` blocks until the step feeds the next chunk (0 at the end of the
-/// file), `write` blocks while a piece of output waits to be taken. So at most one input chunk and
-/// one output piece are held, however large the file. `next` returns nil exactly when the work
-/// waits for input it has not been given, so the pull loop of `FileTransformer` drives it like any
-/// other filter. Dropping the filter early (a failed or cancelled job) makes `read` and `write`
+/// The work sees a `Pipe`: `read` blocks until the step has fed a chunk (0 at the end of the file),
+/// `write` blocks while enough output waits to be taken. So a few input chunks and half a MiB of
+/// output are held at most, however large the file. `next` returns nil when the work has room for
+/// more input, so the pull loop of `FileTransformer` drives it like any other filter, and the work
+/// keeps busy while the step fetches the next chunk. Dropping the filter early (a failed or cancelled job) makes `read` and `write`
 /// fail, so the work ends instead of waiting for ever.
 public struct ThreadedFilter: FileFilter {
     private let owner: Owner
@@ -45,7 +45,8 @@ public struct ThreadedFilter: FileFilter {
     public final class Pipe: @unchecked Sendable {
         private let condition = NSCondition()
         // All below is guarded by `condition`.
-        private var input: [UInt8] = []
+        /// Chunks fed and not yet read, the first one read up to `inputOffset`.
+        private var input: [[UInt8]] = []
         private var inputOffset = 0
         private var inputEnded = false
         private var workWaitsForInput = false
@@ -55,8 +56,13 @@ public struct ThreadedFilter: FileFilter {
         private var failure: (any Error)?
         private var abandoned = false
 
+        /// Chunks fed ahead of the work, so it never waits for the step between two chunks.
+        static let inputChunks = 4
         /// Output held before `write` waits for the step to take it.
-        static let outputLimit = 256 * 1024
+        static let outputLimit = 512 * 1024
+        /// Output gathered before the step is woken to take it (unless the work waits for input
+        /// or has ended): fewer, larger hand-overs between the two threads.
+        static let outputPiece = 128 * 1024
 
         // MARK: The work's side
 
@@ -65,19 +71,24 @@ public struct ThreadedFilter: FileFilter {
         public func read(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
             condition.lock()
             defer { condition.unlock() }
-            while inputOffset == input.count && !inputEnded && !abandoned {
+            while input.isEmpty && !inputEnded && !abandoned {
                 workWaitsForInput = true
                 condition.broadcast()
                 condition.wait()
             }
             workWaitsForInput = false
             if abandoned { return nil }
-            let count = min(buffer.count, input.count - inputOffset)
-            guard count > 0 else { return 0 }
-            input.withUnsafeBytes { bytes in
+            guard let chunk = input.first else { return 0 }
+            let count = min(buffer.count, chunk.count - inputOffset)
+            chunk.withUnsafeBytes { bytes in
                 buffer.baseAddress!.copyMemory(from: bytes.baseAddress! + inputOffset, byteCount: count)
             }
             inputOffset += count
+            if inputOffset == chunk.count {
+                input.removeFirst()
+                inputOffset = 0
+                condition.broadcast()
+            }
             return count
         }
 
@@ -92,7 +103,7 @@ public struct ThreadedFilter: FileFilter {
                 outputOffset = 0
             }
             output.append(contentsOf: bytes)
-            condition.broadcast()
+            if output.count - outputOffset >= Self.outputPiece { condition.broadcast() }
             return true
         }
 
@@ -106,13 +117,13 @@ public struct ThreadedFilter: FileFilter {
 
         // MARK: The step's side
 
+        /// Queues a chunk for the work; `next` returned nil before, so there is room.
         func feed(_ chunk: [UInt8]) throws {
             condition.lock()
             defer { condition.unlock() }
-            while inputOffset < input.count && !ended { condition.wait() }
             if ended, let failure { throw failure }
-            input = chunk
-            inputOffset = 0
+            guard !chunk.isEmpty, !ended else { return }
+            input.append(chunk)
             condition.broadcast()
         }
 
@@ -123,24 +134,26 @@ public struct ThreadedFilter: FileFilter {
             condition.unlock()
         }
 
-        /// The next piece of output; nil once the work has used all input given so far and
-        /// waits for more, or has ended. Throws the work's error.
+        /// The next piece of output, or nil when the step should feed more input first (the work
+        /// has room for another chunk and little output is ready), or when the work has ended.
+        /// Throws the work's error.
         func next(maximum: Int) throws -> [UInt8]? {
             condition.lock()
             defer { condition.unlock() }
             while true {
-                if outputOffset < output.count {
+                let pending = output.count - outputOffset
+                let wantsInput = !inputEnded && input.count < Self.inputChunks
+                if pending > 0 && (pending >= min(maximum, Self.outputPiece) || ended || (wantsInput && workWaitsForInput)) {
                     let end = min(output.count, outputOffset + maximum)
-                    let piece = Array(output[outputOffset..<end])
-                    outputOffset = end
+                    defer { outputOffset = end }
                     condition.broadcast()
-                    return piece
+                    return Array(output[outputOffset..<end])
                 }
                 if ended {
                     if let failure { throw failure }
                     return nil
                 }
-                if workWaitsForInput && inputOffset == input.count && !inputEnded { return nil }
+                if wantsInput { return nil }
                 condition.wait()
             }
         }
