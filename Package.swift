@@ -47,6 +47,7 @@ let package = Package(
         .testTarget(name: "DropsyncEngineTests", dependencies: ["DropsyncEngine", "DropsyncTesting"]),
         .testTarget(name: "DropsyncDaemonTests", dependencies: ["DropsyncDaemon", "DropsyncComponents", "DropsyncTesting"]),
         .testTarget(name: "DropsyncCLITests", dependencies: ["DropsyncTesting", "DropsyncComponents"]),
+        .testTarget(name: "PGPTests", dependencies: ["PGP", "DropsyncComponents", "DropsyncTesting", "DropsyncCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -58,6 +58,12 @@ public struct PGPDecryption: Sendable {
             if recipients.isEmpty {
                 return DropsyncError("PGP_WRONG_KEY", "the message is encrypted with a password, not to a public key")
             }
+            let ownKeyIDs = Set(ownKeys.flatMap { [$0] + $0.subkeys }.map(\.displayID))
+            if let ours = recipients.first(where: ownKeyIDs.contains) {
+                // Our key is among the recipients, yet its session key does not decrypt.
+                return DropsyncError(
+                    "PGP_CORRUPT", "the message is encrypted for key \(ours), but its encrypted session key is damaged (\(reason))")
+            }
             return DropsyncError(
                 "PGP_WRONG_KEY",
                 "encrypted for key \(recipients.joined(separator: ", ")), which is not configured "
