@@ -71,7 +71,8 @@ public struct PGPDecryption: Sendable {
         case Int(RNP_ERROR_SIGNATURE_INVALID), Int(RNP_ERROR_SIGNATURE_EXPIRED), Int(RNP_ERROR_SIGNATURE_UNKNOWN),
              Int(RNP_ERROR_VERIFICATION_FAILED), Int(RNP_ERROR_NO_SIGNATURES_FOUND):
             return DropsyncError("PGP_BAD_SIGNATURE", "the message's signature does not verify against the configured sender key (\(reason))")
-        case Int(RNP_ERROR_BAD_FORMAT), Int(RNP_ERROR_UNKNOWN_TAG) where recipients.isEmpty && stream.bytesWritten == 0:
+        case let code where [Int(RNP_ERROR_BAD_FORMAT), Int(RNP_ERROR_UNKNOWN_TAG)].contains(code)
+            && recipients.isEmpty && stream.bytesWritten == 0:
             return DropsyncError("PGP_NOT_PGP", "the file is not an OpenPGP message (\(reason))")
         default:
             // librnp reports a message cut short and one that fails its integrity check alike;
