@@ -59,6 +59,16 @@ public enum ComponentHarness {
     public static func run(
         _ component: any Component, input: [Packet] = [], errorPath: Bool = true, job: JobContext = makeJob()
     ) async throws -> HarnessResult {
+        let (result, failure) = try await runKeepingOutput(component, input: input, errorPath: errorPath, job: job)
+        if let failure { throw failure }
+        return result
+    }
+
+    /// Runs the component like `run`, but a failure comes back with what the step sent before it
+    /// failed (what a downstream step would have seen).
+    public static func runKeepingOutput(
+        _ component: any Component, input: [Packet] = [], errorPath: Bool = true, job: JobContext = makeJob()
+    ) async throws -> (result: HarnessResult, failure: (any Error)?) {
         let spec = type(of: component).spec
         let inputChannel: Channel? = spec.input == .nothing ? nil : Channel(capacity: max(1, input.count))
         if let inputChannel {
@@ -75,17 +85,15 @@ public enum ComponentHarness {
         if !errorPath { errorChannel.finishProducer() }
         async let output = drain(outputChannel)
         async let errors = drain(errorChannel)
+        var failure: (any Error)?
         do {
             try await component.run(step)
         } catch {
-            step.output.abort()
-            step.errorOutput.abort()
-            _ = try? await (output, errors)
-            throw error
+            failure = error
         }
         step.output.finish()
         step.errorOutput.finish()
-        return HarnessResult(output: try await output, errorOutput: try await errors, metrics: metrics, job: job)
+        return (HarnessResult(output: try await output, errorOutput: try await errors, metrics: metrics, job: job), failure)
     }
 
     private static func drain(_ channel: Channel) async throws -> [Packet] {

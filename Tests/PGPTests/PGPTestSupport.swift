@@ -175,30 +175,8 @@ struct StepOutcome {
     var files: [(info: FileInfo, bytes: [UInt8])] { HarnessResult.files(in: output) }
 }
 
-/// Runs the step like `ComponentHarness.run`, but keeps what it sent before it failed (what a
-/// downstream step would have seen).
+/// Runs the step, keeping what it sent before it failed.
 func runKeepingOutput<C: Component>(_ type: C.Type, params: Record, input: [Packet]) async throws -> StepOutcome {
-    let component = try ComponentHarness.make(type, params)
-    let inputChannel = Channel(capacity: max(1, input.count))
-    for packet in input { _ = try await inputChannel.send(packet) }
-    inputChannel.finishProducer()
-    let outputChannel = Channel(capacity: 4)
-    let step = StepRun(
-        id: "step", type: C.spec.type, input: Inlet(inputChannel), output: Outlet([outputChannel]),
-        errorOutput: Outlet([]), metrics: StepMetrics(), job: ComponentHarness.makeJob())
-    async let received = drain(outputChannel)
-    var failure: DropsyncError?
-    do {
-        try await component.run(step)
-    } catch let error as DropsyncError {
-        failure = error
-    }
-    step.output.finish()
-    return StepOutcome(output: try await received, error: failure)
-}
-
-private func drain(_ channel: Channel) async throws -> [Packet] {
-    var packets: [Packet] = []
-    while let packet = try await channel.receive() { packets.append(packet) }
-    return packets
+    let (result, failure) = try await ComponentHarness.runKeepingOutput(try ComponentHarness.make(type, params), input: input)
+    return StepOutcome(output: result.output, error: failure as? DropsyncError)
 }
