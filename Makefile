@@ -47,6 +47,7 @@ test: deps-test
 
 bench: deps-test
 	$(SWIFT) build -c release --product dropsync
+	$(SWIFT) build -c release --product dropsync-bench
 	python3 bench/run.py
 
 clean:
