@@ -15,6 +15,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -27,7 +29,13 @@ let package = Package(
             dependencies: ["DropsyncCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "DropsyncComponents", dependencies: ["DropsyncCore", "DropsyncStore", "Gzip", "PGP"]),
         .target(name: "DropsyncEngine", dependencies: ["DropsyncCore"]),
-        .target(name: "DropsyncDaemon", dependencies: ["DropsyncCore", "DropsyncEngine", "DropsyncStore"]),
+        .target(
+            name: "DropsyncDaemon",
+            dependencies: [
+                "DropsyncCore", "DropsyncEngine", "DropsyncStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .executableTarget(
             name: "dropsync",
             dependencies: [

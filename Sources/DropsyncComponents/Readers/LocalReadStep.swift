@@ -11,7 +11,7 @@ import Glibc
 /// order, skipping dotfiles, upload temp names (`.part`, `.tmp`, `.filepart`, `.uploading`) and
 /// symlinks that lead out of the directory. When the job names files (`run --file`), reads exactly
 /// those instead. Each file goes downstream as `fileStart`, 128 KiB `bytes` chunks, `fileEnd`.
-public struct LocalReadStep: Component {
+public struct LocalReadStep: DropZoneReader {
     public static let spec = ComponentSpec(
         type: "datasource.read.local",
         summary: "Reads the files of a local directory.",
@@ -24,7 +24,7 @@ public struct LocalReadStep: Component {
             ParamSpec("sortBy", .oneOf(["name", "time"]), default: "name",
                       "Order of the files: by `name` or by modification `time`."),
             ParamSpec("sortOrder", .oneOf(["ASC", "DESC"]), default: "ASC", "`ASC` (oldest or A first) or `DESC`."),
-        ])
+        ] + DropZoneParams.specs)
 
     static let chunkSize = 128 * 1024
 
@@ -33,6 +33,7 @@ public struct LocalReadStep: Component {
     let fileNamePattern: String
     let sortByTime: Bool
     let descending: Bool
+    public let dropZone: DropZoneSettings
 
     public init(params: Params) throws(ParamError) {
         directory = URL(fileURLWithPath: try params.path("path")).standardized.path
@@ -40,6 +41,7 @@ public struct LocalReadStep: Component {
         fileNamePattern = params.string("fileNameRegex") ?? ".*"
         sortByTime = params.string("sortBy") == "time"
         descending = params.string("sortOrder") == "DESC"
+        dropZone = try DropZoneParams.settings(params, directory: directory, fileNamePattern: fileNamePattern)
     }
 
     /// A file to read: its name, where downstream will say it is, and what to open.

@@ -21,14 +21,20 @@ public struct Dataflow: Sendable {
     public var description: String
     /// The IdentitySync scheduling object, kept as written.
     public var schedule: Record?
+    /// Whether `dropsync serve` watches the dataflow's drop zone (`"watch": false` leaves it to
+    /// `dropsync run`).
+    public var watch: Bool
     public var steps: [StepDefinition]
     /// The file it was loaded from, for diagnostics and relative paths.
     public var file: String
 
-    public init(name: String, description: String = "", schedule: Record? = nil, steps: [StepDefinition], file: String) {
+    public init(
+        name: String, description: String = "", schedule: Record? = nil, watch: Bool = true, steps: [StepDefinition], file: String
+    ) {
         self.name = name
         self.description = description
         self.schedule = schedule
+        self.watch = watch
         self.steps = steps
         self.file = file
     }

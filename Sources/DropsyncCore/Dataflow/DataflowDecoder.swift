@@ -5,7 +5,7 @@ enum DataflowDecoder {
             diagnostics.append(Diagnostic(file: file, message: "a dataflow must be a JSON object, got \(document.typeName)"))
             return nil
         }
-        let known: Set = ["name", "description", "schedule", "steps", "id", "lastRuntime", "status", "version"]
+        let known: Set = ["name", "description", "schedule", "watch", "steps", "id", "lastRuntime", "status", "version"]
         for name in object.names where !known.contains(name) {
             diagnostics.append(Diagnostic(file: file, message: "unknown dataflow field '\(name)'"))
         }
@@ -17,6 +17,12 @@ enum DataflowDecoder {
         if let value = object["schedule"], !value.isNull {
             if case .object(let record) = value { schedule = record } else {
                 diagnostics.append(Diagnostic(file: file, message: "'schedule' must be an object"))
+            }
+        }
+        var watch = true
+        if let value = object["watch"], !value.isNull {
+            if case .bool(let flag) = value { watch = flag } else {
+                diagnostics.append(Diagnostic(file: file, message: "'watch' must be true or false"))
             }
         }
         guard case .array(let items)? = object["steps"], !items.isEmpty else {
@@ -31,7 +37,7 @@ enum DataflowDecoder {
         // ("names step 'x', which does not exist", "no entry point"); its own diagnostic is enough.
         guard steps.count == items.count else { return nil }
         return Dataflow(
-            name: name, description: object["description"]?.stringValue ?? "", schedule: schedule,
+            name: name, description: object["description"]?.stringValue ?? "", schedule: schedule, watch: watch,
             steps: steps, file: file)
     }
 

@@ -1,0 +1,126 @@
+/// How `dropsync serve` treats the files of a local drop zone: when a file is ready to read, and
+/// what becomes of it after its job. Every file reader takes the same params for these
+/// (`DropZoneParams`).
+public struct DropZoneSettings: Sendable, Hashable {
+    /// The directory, absolute.
+    public var directory: String
+    /// The reader's `fileNameRegex`, matched against whole names.
+    public var fileNamePattern: String
+    public var readiness: ReadinessRules
+    public var afterSuccess: AfterSuccess
+    public var afterFailure: AfterFailure
+
+    public init(
+        directory: String, fileNamePattern: String, readiness: ReadinessRules = ReadinessRules(),
+        afterSuccess: AfterSuccess = .keep, afterFailure: AfterFailure = .keep
+    ) {
+        self.directory = directory
+        self.fileNamePattern = fileNamePattern
+        self.readiness = readiness
+        self.afterSuccess = afterSuccess
+        self.afterFailure = afterFailure
+    }
+}
+
+/// When a file in a drop zone counts as completely delivered.
+public struct ReadinessRules: Sendable, Hashable {
+    /// Names that are never read: dotfiles and the temporary names of uploads in progress.
+    public static let defaultIgnorePatterns = [".*", "*.part", "*.tmp", "*.filepart", "*.uploading"]
+
+    /// Shell-style patterns (`*`, `?`, `[…]`) of names to pass over.
+    public var ignorePatterns: [String]
+    /// Seconds since the file's last modification before it is read.
+    public var minimumAge: Double
+    /// Seconds a file seen without a close or rename event must keep its size and mtime.
+    public var stableFor: Double
+    /// The name of a marker file that must exist before the file is read (`{name}` is the file's
+    /// name: `{name}.done`); nil when no marker is needed.
+    public var doneMarker: String?
+    /// Smaller files wait (an upload that has not started writing yet).
+    public var minimumSize: Int64
+
+    public init(
+        ignorePatterns: [String] = Self.defaultIgnorePatterns, minimumAge: Double = 0, stableFor: Double = 2,
+        doneMarker: String? = nil, minimumSize: Int64 = 0
+    ) {
+        self.ignorePatterns = ignorePatterns
+        self.minimumAge = minimumAge
+        self.stableFor = stableFor
+        self.doneMarker = doneMarker
+        self.minimumSize = minimumSize
+    }
+
+    /// The done marker's name for a file; nil when the rules need none.
+    public func doneMarker(for name: String) -> String? {
+        doneMarker.map { $0.replacingOccurrences(of: "{name}", with: name) }
+    }
+}
+
+/// What becomes of a file whose job succeeded.
+public enum AfterSuccess: Sendable, Hashable {
+    case keep
+    case delete
+    /// Moved under this directory (macros allowed, e.g. `archive/${now:yyyy/MM/dd}`).
+    case archive(path: String)
+}
+
+/// What becomes of a file whose job failed for good.
+public enum AfterFailure: Sendable, Hashable {
+    case keep
+    /// Moved under this directory, so the next good file is not held up by it.
+    case quarantine(path: String)
+}
+
+/// A reader of a local directory, which `dropsync serve` watches.
+public protocol DropZoneReader: Component {
+    var dropZone: DropZoneSettings { get }
+}
+
+/// The readiness and post-action params every file reader takes.
+public enum DropZoneParams {
+    public static let specs: [ParamSpec] = [
+        ParamSpec(
+            "ignorePatterns", .array(of: .string), default: .array(ReadinessRules.defaultIgnorePatterns.map(Value.string)),
+            "Shell patterns of names never read (uploads in progress, dotfiles)."),
+        ParamSpec("minimumAge", .number, default: 0, "Seconds since a file's last change before it is read."),
+        ParamSpec(
+            "stableFor", .number, default: 2,
+            "Seconds a file found by a scan (not by a close or rename event) must keep its size and mtime before it is read."),
+        ParamSpec("doneMarker", .string, "A marker file that must exist first, `{name}` standing for the file's name: `{name}.done`."),
+        ParamSpec("minimumSize", .integer, default: 0, "Files smaller than this many bytes wait."),
+        ParamSpec("afterSuccess", .oneOf(["keep", "delete", "archive"]), default: "keep", "What to do with a file once imported."),
+        ParamSpec("archivePath", .string, "Where `archive` moves files (macros allowed: `archive/${now:yyyy-MM-dd}`); relative to `path`."),
+        ParamSpec("afterFailure", .oneOf(["keep", "quarantine"]), default: "keep", "What to do with a file that failed for good."),
+        ParamSpec("quarantinePath", .string, "Where `quarantine` moves files; relative to `path`."),
+    ]
+
+    /// The settings for a reader of `directory` (absolute).
+    public static func settings(_ params: Params, directory: String, fileNamePattern: String) throws(ParamError) -> DropZoneSettings {
+        func within(_ name: String, default fallback: String) throws(ParamError) -> String {
+            let given = params.string(name) ?? fallback
+            do {
+                try Macros.validate(given)
+            } catch {
+                throw ParamError(name, error.description)
+            }
+            return given.hasPrefix("/") ? given : directory + "/" + given
+        }
+        let readiness = ReadinessRules(
+            ignorePatterns: params.strings("ignorePatterns") ?? ReadinessRules.defaultIgnorePatterns,
+            minimumAge: params.double("minimumAge") ?? 0, stableFor: params.double("stableFor") ?? 2,
+            doneMarker: params.string("doneMarker"), minimumSize: Int64(params.int("minimumSize") ?? 0))
+        for (name, value) in [("minimumAge", readiness.minimumAge), ("stableFor", readiness.stableFor)] where value < 0 {
+            throw ParamError(name, "must not be negative")
+        }
+        let afterSuccess: AfterSuccess = switch params.string("afterSuccess") {
+        case "delete": .delete
+        case "archive": .archive(path: try within("archivePath", default: "archive"))
+        default: .keep
+        }
+        let afterFailure: AfterFailure = params.string("afterFailure") == "quarantine"
+            ? .quarantine(path: try within("quarantinePath", default: "quarantine")) : .keep
+        return DropZoneSettings(
+            directory: directory, fileNamePattern: fileNamePattern, readiness: readiness,
+            afterSuccess: afterSuccess, afterFailure: afterFailure)
+    }
+}
