@@ -8,6 +8,7 @@ RUN_DEPS := gzip gnupg
 TEST_DEPS := $(BUILD_DEPS) $(RUN_DEPS) sqlite3 python3
 BIN := .build/debug/dropsync
 RUN_STATE := .run/state
+RUN_FLAGS := --config conf.d --state-dir $(RUN_STATE)
 
 .PHONY: deps deps-test build run test bench clean
 
@@ -29,17 +30,21 @@ deps-test:
 build: deps
 	$(SWIFT) build --product dropsync
 
-## Runs the example conf.d: makes a demo key, encrypts the sample partner file to it (as the partner
-## would, with GnuPG), imports it into a fresh local state and shows the result.
+## Runs the example conf.d under the daemon, in the foreground: makes a demo key, encrypts the sample
+## partner file to it (as the partner would, with GnuPG), starts `dropsync serve` and drops the file
+## into its drop zone (.run/inbound). Ctrl-C stops it.
 run: build
 	@rm -rf .run && mkdir -p .run/rejected
 	./examples/prepare-demo.sh
 	$(BIN) check --config conf.d
-	$(BIN) run import-partner-fans --config conf.d --state-dir $(RUN_STATE)
-	@echo; echo "== accounts in the store:"; $(BIN) accounts count --config conf.d --state-dir $(RUN_STATE)
-	@echo; echo "== dropsync accounts get fan-0003:"; $(BIN) accounts get fan-0003 --config conf.d --state-dir $(RUN_STATE)
-	@echo; echo "== rejected rows (.run/rejected):"; cat .run/rejected/*.csv
-	@echo; echo "== dropsync jobs:"; $(BIN) jobs --config conf.d --state-dir $(RUN_STATE)
+	@echo "== dropsync serve on conf.d; Ctrl-C stops it. Meanwhile, in another terminal:"
+	@echo "   $(BIN) files $(RUN_FLAGS)            # the ledger: every file and what became of it"
+	@echo "   $(BIN) accounts get fan-0003 $(RUN_FLAGS)"
+	@echo "   cp .run/partner/fans-2026-11-29.csv.gz.pgp .run/inbound/again.csv.gz.pgp   # drop another file"
+	@( sleep 1; for file in .run/partner/*; do \
+		cp "$$file" ".run/inbound/.$$(basename "$$file").part" && mv ".run/inbound/.$$(basename "$$file").part" .run/inbound/$$(basename "$$file"); \
+	done ) &
+	$(BIN) serve $(RUN_FLAGS)
 
 test: deps-test
 	$(SWIFT) build

@@ -35,12 +35,15 @@ let package = Package(
                 "DropsyncCore", "DropsyncEngine", "DropsyncStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(
             name: "dropsync",
             dependencies: [
                 "DropsyncCore", "DropsyncDaemon", "DropsyncComponents", "DropsyncStore", "PGP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             linkerSettings: jemalloc),
         .executableTarget(name: "dropsync-bench", dependencies: ["DropsyncCore", "DropsyncComponents"], linkerSettings: jemalloc),
@@ -54,7 +57,7 @@ let package = Package(
         .testTarget(name: "DropsyncComponentsTests", dependencies: ["DropsyncComponents", "DropsyncTesting"]),
         .testTarget(name: "DropsyncEngineTests", dependencies: ["DropsyncEngine", "DropsyncTesting"]),
         .testTarget(name: "DropsyncDaemonTests", dependencies: ["DropsyncDaemon", "DropsyncComponents", "DropsyncTesting"]),
-        .testTarget(name: "DropsyncCLITests", dependencies: ["DropsyncTesting", "DropsyncComponents"]),
+        .testTarget(name: "DropsyncCLITests", dependencies: ["DropsyncTesting", "DropsyncComponents", "Gzip"]),
         .testTarget(name: "PGPTests", dependencies: ["PGP", "DropsyncComponents", "DropsyncTesting", "DropsyncCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -4,14 +4,15 @@
 #   .run/keys/dropsync-demo.sec.asc   our demo OpenPGP key (Ed25519 + Cv25519 encryption subkey, 1 year)
 #   .run/keys/dropsync-demo.pub.asc   its public half, for partners
 #   .run/keys/passphrase              the secret key's random passphrase (mode 0600)
-#   .run/inbound/*.pgp                the example partner files, encrypted to the demo key with GnuPG
+#   .run/partner/*.pgp                the example partner files, encrypted to the demo key with GnuPG,
+#                                     ready to be dropped into the drop zone .run/inbound/
 # Keys are made once and kept; run `make clean` (or remove .run/) for new ones.
 set -eu
 repository=$(cd "$(dirname "$0")/.." && pwd)
 root=${1:-$repository}
 keys="$root/.run/keys"
-inbound="$root/.run/inbound"
-mkdir -p "$keys" "$inbound" "$root/.run/rejected"
+partner="$root/.run/partner"
+mkdir -p "$keys" "$partner" "$root/.run/inbound" "$root/.run/rejected"
 exec 9>"$root/.run/.prepare-demo.lock"
 flock 9
 
@@ -35,7 +36,7 @@ fi
 
 # The partner's side: encrypt each example file to our public key, as GnuPG does.
 for file in "$repository"/examples/inbound/*; do
-    target="$inbound/$(basename "$file").pgp"
+    target="$partner/$(basename "$file").pgp"
     [ -s "$target" ] || gpg_batch --trust-model always --recipient dropsync-demo@example.invalid \
         --output "$target" --encrypt "$file"
 done

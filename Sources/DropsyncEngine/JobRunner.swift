@@ -89,6 +89,7 @@ public struct JobRunner: Sendable {
             status = .failed
             message = String(describing: error)
         }
+        let known = failure as? DropsyncError
         if let message { job.trace(.error, message) }
         let steps = zip(dataflow.steps, runs).map { step, run in
             StepReport(
@@ -102,9 +103,12 @@ public struct JobRunner: Sendable {
             .reduce(0) { $0 + $1.1.output + $1.1.errors }
         let errors = steps.reduce(0) { $0 + $1.errors }
         job.trace(.info, "job \(status.rawValue): \(processed) records processed, \(errors) rejected")
-        return JobReport(
+        var report = JobReport(
             id: job.jobID, dataflow: dataflow.name, trigger: trigger, status: status, startedAt: job.startedAt,
             endedAt: Date(), processed: processed, errors: errors, steps: steps, errorSamples: job.errorSamples,
             trace: job.traceLines, failure: message, files: job.sources)
+        report.failureCode = known?.code
+        report.failureFile = known?.file
+        return report
     }
 }

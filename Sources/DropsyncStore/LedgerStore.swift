@@ -2,10 +2,13 @@ import DropsyncCore
 import Foundation
 import GRDB
 
-/// Where a file stands in its lifecycle:
-/// discovered → ready → claimed → processing → succeeded | failed | quarantined.
+/// Where a file stands in its lifecycle: seen → ready → claimed (a job reads it) → succeeded |
+/// failed | quarantined.
 public enum LedgerStatus: String, Sendable, Hashable, CaseIterable {
-    case discovered, ready, claimed, processing, succeeded, failed, quarantined
+    case seen, ready, claimed, succeeded, failed, quarantined
+
+    /// The job is over for this version of the file.
+    public var isSettled: Bool { self == .succeeded || self == .failed || self == .quarantined }
 }
 
 /// What the ledger remembers about one file of one drop zone.
@@ -23,8 +26,12 @@ public struct LedgerEntry: Sendable, Hashable {
     public var firstSeen: Date
     public var updatedAt: Date
     public var lastError: String?
-    /// Why the file was judged ready (age, stable size, done marker, …).
+    /// Why the file was judged ready (age, stable size, done marker, …), or what it waits for.
     public var readyReason: String?
+    /// The dataflow whose drop zone holds the file (nil for files named to `run`).
+    public var dataflow: String?
+    /// Where a post-action moved the file (archive, quarantine).
+    public var movedTo: String?
 }
 
 /// The ledger: every file a reader has seen and what became of it, keyed by location and path.
@@ -86,7 +93,7 @@ public struct LedgerStore: Sendable {
         }
     }
 
-    private static func entry(_ row: Row) -> LedgerEntry {
+    static func entry(_ row: Row) -> LedgerEntry {
         let status: String = row["status"]
         let job: Int64? = row["job"]
         return LedgerEntry(
@@ -94,6 +101,6 @@ public struct LedgerStore: Sendable {
             contentHash: row["contentHash"], status: LedgerStatus(rawValue: status) ?? .failed,
             attempts: row["attempts"], job: job.map { String($0) },
             firstSeen: Date(storedMilliseconds: row["firstSeen"]), updatedAt: Date(storedMilliseconds: row["updatedAt"]),
-            lastError: row["lastError"], readyReason: row["readyReason"])
+            lastError: row["lastError"], readyReason: row["readyReason"], dataflow: row["dataflow"], movedTo: row["movedTo"])
     }
 }

@@ -90,6 +90,14 @@ enum Schema {
                 CREATE INDEX accounts_lastUpdatedTimestamp ON accounts(lastUpdatedTimestamp);
                 """)
         }
+        migrator.registerMigration("v2-ledger-daemon") { db in
+            try db.execute(sql: """
+                ALTER TABLE ledger ADD COLUMN dataflow TEXT;
+                ALTER TABLE ledger ADD COLUMN movedTo TEXT;
+                CREATE INDEX ledger_dataflow ON ledger(dataflow, status);
+                UPDATE ledger SET status = 'seen' WHERE status = 'discovered';
+                """)
+        }
         return migrator
     }()
 }

@@ -20,6 +20,9 @@ import Testing
         }
         let prepared = try DropsyncCommand.run([scratch.path], program: root + "/examples/prepare-demo.sh", in: scratch)
         #expect(prepared.status == 0, "\(prepared.stderr)")
+        for name in scratch.list(".run/partner") {
+            try FileManager.default.copyItem(atPath: scratch.path + "/.run/partner/" + name, toPath: scratch.path + "/.run/inbound/" + name)
+        }
     }
 
     @Test("the shipped example checks valid and imports the encrypted partner file")

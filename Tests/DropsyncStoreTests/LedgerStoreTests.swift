@@ -12,9 +12,9 @@ struct LedgerStoreTests {
     func firstRecordCreates() async throws {
         let fixture = try StoreFixture()
         try await fixture.database.ledger.record(
-            file, status: .discovered, job: nil, contentHash: nil, error: nil, at: seen)
+            file, status: .seen, job: nil, contentHash: nil, error: nil, at: seen)
         let entry = try #require(try fixture.database.ledger.entry(location: "local:/drop", path: "/drop/a.csv"))
-        #expect(entry.status == .discovered)
+        #expect(entry.status == .seen)
         #expect(entry.size == 100)
         #expect(entry.firstSeen == seen)
         #expect(entry.updatedAt == seen)
@@ -56,8 +56,8 @@ struct LedgerStoreTests {
         let ledger = fixture.database.ledger
         var other = file
         other.path = "/drop/b.csv"
-        try await ledger.record(file, status: .discovered, job: nil, contentHash: nil, error: nil, at: seen)
-        try await ledger.record(other, status: .discovered, job: nil, contentHash: nil, error: nil, at: seen + 1)
+        try await ledger.record(file, status: .seen, job: nil, contentHash: nil, error: nil, at: seen)
+        try await ledger.record(other, status: .seen, job: nil, contentHash: nil, error: nil, at: seen + 1)
         #expect(try ledger.list(limit: 10).map(\.path) == ["/drop/b.csv", "/drop/a.csv"])
         #expect(try ledger.entry(location: file.location, path: "/drop/missing.csv") == nil)
     }

@@ -1,3 +1,4 @@
+import DropsyncCore
 import Foundation
 
 /// Runs the built `dropsync` executable, as an operator would, and captures what it printed.
@@ -31,9 +32,24 @@ public enum DropsyncCommand {
         try start(arguments, program: program, in: scratch).wait(timeout: timeout)
     }
 
+    /// Runs `dropsync arguments…` and parses its standard output as JSON.
+    public static func json(_ arguments: [String], in scratch: TemporaryDirectory) throws -> Value {
+        let result = try run(arguments, in: scratch)
+        guard result.status == 0 else { throw CommandError(result: result) }
+        return try JSONParser.parse(result.stdout)
+    }
+
+    /// A command that exited with a failure.
+    public struct CommandError: Error, CustomStringConvertible {
+        public let result: Result
+        public var description: String { "exit \(result.status): \(result.stderr)" }
+    }
+
     /// Starts `dropsync arguments…` (or `program`); output goes to files in `scratch` (never to
     /// the runner's pipes).
-    public static func start(_ arguments: [String], program: String = executable, in scratch: TemporaryDirectory) throws -> Running {
+    public static func start(
+        _ arguments: [String], program: String = executable, environment extra: [String: String] = [:], in scratch: TemporaryDirectory
+    ) throws -> Running {
         let id = UUID().uuidString.prefix(8)
         let stdoutPath = "\(scratch.path)/.stdout-\(id)"
         let stderrPath = "\(scratch.path)/.stderr-\(id)"
@@ -45,6 +61,7 @@ public enum DropsyncCommand {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "DROPSYNC_CONFIG")
         environment.removeValue(forKey: "DROPSYNC_STATE_DIR")
+        environment.merge(extra) { _, given in given }
         process.environment = environment
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
@@ -61,6 +78,11 @@ public enum DropsyncCommand {
 
         /// Sends a signal (SIGINT, SIGTERM, …).
         public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+        public var isRunning: Bool { process.isRunning }
+
+        /// What the process has written to standard error so far.
+        public var stderrSoFar: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
         /// Waits for the process to end; one that outlives `timeout` is killed with SIGKILL and reaped.
         public func wait(timeout: Duration = .seconds(120)) -> Result {

@@ -5,10 +5,23 @@ public struct DaemonSettings: Sendable {
     public var maxConcurrentJobs = 2
     /// Seconds between full listings of every drop zone (events are hints; the listing is truth).
     public var reconciliationIntervalSeconds = 300
+    /// Seconds running jobs get to finish at shutdown before they are cancelled (and roll back).
+    public var shutdownGraceSeconds = 30
+    /// Claims of a file before a transient failure counts as final.
+    public var maxAttempts = 3
+    /// The first retry's delay in seconds; each further retry waits twice as long.
+    public var retryBackoffSeconds = 10
+    /// The most files one job takes from a drop zone (more wait for the next job).
+    public var maxFilesPerJob = 200
 
     public init() {}
 
     static let fileName = "dropsync.json"
+
+    private nonisolated(unsafe) static let numbers: [String: WritableKeyPath<DaemonSettings, Int>] = [
+        "maxConcurrentJobs": \.maxConcurrentJobs, "reconciliationIntervalSeconds": \.reconciliationIntervalSeconds, "shutdownGraceSeconds": \.shutdownGraceSeconds,
+        "maxAttempts": \.maxAttempts, "retryBackoffSeconds": \.retryBackoffSeconds, "maxFilesPerJob": \.maxFilesPerJob,
+    ]
 
     static func decode(_ document: Value, file: String, into diagnostics: inout [Diagnostic]) -> DaemonSettings {
         var settings = DaemonSettings()
@@ -29,10 +42,13 @@ public struct DaemonSettings: Sendable {
                 } else {
                     problem("one of \"debug\", \"info\", \"warning\", \"error\"")
                 }
-            case "maxConcurrentJobs":
-                if let number = field.value.intValue, number > 0 { settings.maxConcurrentJobs = Int(number) } else { problem("a positive integer") }
-            case "reconciliationIntervalSeconds":
-                if let number = field.value.intValue, number > 0 { settings.reconciliationIntervalSeconds = Int(number) } else { problem("a positive integer") }
+            case "maxConcurrentJobs", "reconciliationIntervalSeconds", "shutdownGraceSeconds", "maxAttempts", "retryBackoffSeconds",
+                 "maxFilesPerJob":
+                guard let number = field.value.intValue, number > 0 else {
+                    problem("a positive integer")
+                    continue
+                }
+                settings[keyPath: Self.numbers[field.name]!] = Int(number)
             default:
                 diagnostics.append(Diagnostic(file: file, param: field.name, message: "unknown daemon setting"))
             }

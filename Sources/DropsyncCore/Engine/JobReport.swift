@@ -46,6 +46,9 @@ public struct JobReport: Sendable, Hashable {
     public var trace: [TraceLine]
     /// Why the job failed, when it did.
     public var failure: String?
+    /// The failure's error code and the file it names, when the job knows them (not stored).
+    public var failureCode: String?
+    public var failureFile: String?
     /// The source files the job read.
     public var files: [FileInfo]
 

@@ -1,0 +1,283 @@
+import DropsyncCore
+import DropsyncStore
+import Foundation
+import Logging
+
+/// Serves one dataflow's drop zone: records what the monitor finds in the ledger, runs the ready
+/// files as jobs (one job at a time, up to `maxFilesPerJob` files each, claimed in a transaction),
+/// and settles every claimed file after its job: succeeded (then kept, deleted or archived),
+/// retried later after a transient failure, failed or quarantined after a final one, or ready
+/// again when its job ended before reaching it.
+actor DropZoneWorker {
+    /// How the daemon retries and batches.
+    struct Policy: Sendable {
+        var maxAttempts: Int
+        var retryBackoff: Duration
+        var maxFilesPerJob: Int
+        var reconcileInterval: Duration
+
+        init(_ settings: DaemonSettings) {
+            maxAttempts = settings.maxAttempts
+            retryBackoff = .seconds(settings.retryBackoffSeconds)
+            maxFilesPerJob = settings.maxFilesPerJob
+            reconcileInterval = .seconds(settings.reconciliationIntervalSeconds)
+        }
+    }
+
+    /// Error codes worth another attempt: the file or the machine may be fine a little later.
+    static let transientCodes: Set = ["FILE_UNREADABLE", "IO_ERROR", "DISK_FULL", "DATABASE_ERROR", "STEP_FAILED"]
+
+    let dataflow: CompiledDataflow
+    let zone: DropZoneSettings
+    private let executor: JobExecutor
+    private let slots: JobSlots
+    private let policy: Policy
+    private let monitor: DropZoneMonitor
+    private var logger: Logger
+    private var ledger: LedgerStore { executor.database.ledger }
+    private var location: String { "local:" + zone.directory }
+
+    /// Ready files not yet claimed, by path.
+    private var pending: [String: DropZoneFile] = [:]
+    /// Files waiting out a retry delay: not queued from the ledger meanwhile.
+    private var delayed: Set<String> = []
+    private var jobs: Task<Void, Never>?
+    private var findings: Task<Void, Never>?
+    private var retiring = false
+    /// The worker this one replaced at a reload: its last job ends before this one's first.
+    private var predecessor: DropZoneWorker?
+
+    init(
+        dataflow: CompiledDataflow, zone: DropZoneSettings, executor: JobExecutor, slots: JobSlots, policy: Policy,
+        logger: Logger, predecessor: DropZoneWorker?
+    ) {
+        self.dataflow = dataflow
+        self.zone = zone
+        self.executor = executor
+        self.slots = slots
+        self.policy = policy
+        self.predecessor = predecessor
+        monitor = DropZoneMonitor(settings: zone, reconcileInterval: policy.reconcileInterval)
+        var logger = logger
+        logger[metadataKey: "dataflow"] = "\(dataflow.name)"
+        self.logger = logger
+    }
+
+    func start() {
+        let monitor = monitor
+        findings = Task {
+            for await finding in monitor.findings() { await self.handle(finding) }
+        }
+    }
+
+    /// Stops watching and taking jobs; the running job (if any) goes on. Returns at once.
+    func retire() {
+        retiring = true
+        monitor.stop()
+        findings?.cancel()
+    }
+
+    /// Waits for the running job, if any, to end.
+    func finished() async {
+        await jobs?.value
+    }
+
+    /// Retires, then gives the running job `grace` to end before cancelling it (its writes roll back).
+    func stop(grace: Duration) async {
+        retire()
+        guard let running = jobs else { return }
+        let endedInTime = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await running.value; return true }
+            group.addTask {
+                try? await Task.sleep(for: grace)
+                return false
+            }
+            let first = await group.next() ?? true
+            group.cancelAll()
+            return first
+        }
+        if !endedInTime {
+            logger.warning("the running job did not end within the shutdown grace period: cancelling it")
+            running.cancel()
+            await running.value
+        }
+    }
+
+    // MARK: Findings
+
+    private func handle(_ finding: DropZoneFinding) async {
+        do {
+            switch finding {
+            case .seen(let file, let waitingFor):
+                try await ledger.observe(version(of: file), status: .seen, reason: "waiting for " + waitingFor)
+            case .ready(let file, let reason):
+                let observed = version(of: file)
+                switch try await ledger.observe(observed, status: .ready, reason: reason) {
+                case .ready: enqueue(observed)
+                case .succeeded, .failed, .quarantined: await finishPostAction(observed)
+                case .seen, .claimed: break
+                }
+            case .unusable(let path, let reason):
+                let file = DropZoneFile(dataflow: dataflow.name, location: location, path: path, size: 0, modified: 0)
+                try await ledger.observe(file, status: .seen, reason: reason)
+                try await ledger.settle(file, status: .failed, error: reason)
+                logger.warning("cannot read \(path): \(reason)", metadata: ["file": "\(path)", "code": "FILE_UNUSABLE"])
+            }
+        } catch {
+            logger.error("the ledger could not record a finding: \(error)")
+        }
+    }
+
+    private func version(of file: ListedFile) -> DropZoneFile {
+        DropZoneFile(dataflow: dataflow.name, location: location, path: file.path, size: file.size, modified: file.modified)
+    }
+
+    /// Queues the ledger's ready files this worker does not know of yet (after a restart, or a
+    /// `files retry`).
+    func pollLedger() async {
+        guard !retiring, let entries = try? ledger.list(dataflow: dataflow.name, status: .ready, limit: 10_000) else { return }
+        for entry in entries where pending[entry.path] == nil && !delayed.contains(entry.path) {
+            guard let size = entry.size, let modified = entry.modified else { continue }
+            enqueue(DropZoneFile(dataflow: dataflow.name, location: entry.location, path: entry.path, size: size, modified: modified))
+        }
+    }
+
+    private func enqueue(_ file: DropZoneFile) {
+        pending[file.path] = file
+        guard jobs == nil, !retiring else { return }
+        jobs = Task { await self.runJobs() }
+    }
+
+    // MARK: Jobs
+
+    private func runJobs() async {
+        if let predecessor {
+            await predecessor.finished()
+            self.predecessor = nil
+        }
+        while !retiring && !pending.isEmpty && !Task.isCancelled {
+            guard await slots.acquire() else { break }
+            let batch = pending.values.sorted { $0.path < $1.path }.prefix(policy.maxFilesPerJob)
+            for file in batch { pending[file.path] = nil }
+            await runJob(Array(batch))
+            await slots.release()
+        }
+        jobs = nil
+        if !pending.isEmpty && !retiring && !Task.isCancelled { jobs = Task { await self.runJobs() } }
+    }
+
+    private func runJob(_ batch: [DropZoneFile]) async {
+        var jobLogger = logger
+        do {
+            let claimed = try await ledger.claim(batch, job: nil)
+            guard !claimed.isEmpty else { return }
+            let job = try await executor.prepare(dataflow, trigger: "file", explicitFiles: claimed.map(\.path))
+            jobLogger[metadataKey: "job"] = "\(job.context.jobID)"
+            jobLogger.info("job \(job.context.jobID) started: \(claimed.count) file(s)")
+            let report = try await executor.execute(job)
+            log(report, jobLogger)
+            try await settle(claimed, report: report, committed: job.context.committedSources, logger: jobLogger)
+        } catch {
+            jobLogger.error("the job could not run: \(error)")
+            for file in batch { try? await ledger.settle(file, status: .ready) }
+        }
+    }
+
+    private func log(_ report: JobReport, _ logger: Logger) {
+        let seconds = String(format: "%.2f", (report.endedAt ?? Date()).timeIntervalSince(report.startedAt))
+        let summary = "job \(report.id) \(report.status.rawValue) in \(seconds)s: \(report.processed) records, \(report.errors) rejected"
+        switch report.status {
+        case .succeeded: logger.info("\(summary)")
+        case .cancelled: logger.warning("\(summary)")
+        case .failed, .running:
+            var metadata: Logger.Metadata = ["code": "\(report.failureCode ?? "JOB_FAILED")"]
+            if let file = report.failureFile { metadata["file"] = "\(file)" }
+            logger.error("\(summary); \(report.failure ?? "no reason given")", metadata: metadata)
+        }
+    }
+
+    /// What became of each claimed file, recorded and acted upon.
+    private func settle(_ claimed: [DropZoneFile], report: JobReport, committed: Set<FileInfo>, logger: Logger) async throws {
+        let committedPaths = Set(committed.map(\.path))
+        let started = Set(report.files.map(\.path))
+        for file in claimed {
+            if committedPaths.contains(file.path) || (report.status == .succeeded && started.contains(file.path)) {
+                try await ledger.settle(file, status: .succeeded)
+                await finishPostAction(file)
+            } else if report.status == .failed && (report.failureFile == file.path || (report.failureFile == nil && started.contains(file.path))) {
+                try await fail(file, code: report.failureCode ?? "JOB_FAILED", reason: report.failure ?? "the job failed", logger: logger)
+            } else if report.status == .succeeded {
+                try await ledger.settle(file, status: .failed, error: "the job ended without reading the file")
+            } else {
+                // The job ended (failed on another file, or was cancelled) before this one.
+                try await ledger.settle(file, status: .ready)
+                if report.status == .failed { enqueue(file) }
+            }
+        }
+    }
+
+    /// A failure of the file itself: retried later when transient and attempts remain, else final.
+    private func fail(_ file: DropZoneFile, code: String, reason: String, logger: Logger) async throws {
+        var logger = logger
+        logger[metadataKey: "file"] = "\(file.path)"
+        logger[metadataKey: "code"] = "\(code)"
+        if code == "FILE_NOT_FOUND" {
+            try await ledger.settle(file, status: .failed, error: "the file vanished before it was read")
+            return logger.warning("\(file.path) vanished before it was read")
+        }
+        let attempts = try ledger.entry(location: file.location, path: file.path)?.attempts ?? policy.maxAttempts
+        if Self.transientCodes.contains(code) && attempts < policy.maxAttempts {
+            let delay = policy.retryBackoff * (1 << min(attempts - 1, 16))
+            try await ledger.settle(file, status: .ready, error: reason)
+            logger.warning("\(file.path) failed (attempt \(attempts) of \(policy.maxAttempts)); retrying in \(delay)")
+            delayed.insert(file.path)
+            Task {
+                try? await Task.sleep(for: delay)
+                await self.retryAfterDelay(file)
+            }
+            return
+        }
+        try await ledger.settle(file, status: .failed, error: reason)
+        logger.error("\(file.path) failed for good: \(reason)")
+        await finishPostAction(file)
+    }
+
+    private func retryAfterDelay(_ file: DropZoneFile) {
+        delayed.remove(file.path)
+        if !retiring { enqueue(file) }
+    }
+
+    // MARK: Post-actions
+
+    /// Archives, deletes or quarantines a settled file that is still in the drop zone, as the
+    /// reader's params say. A failed move is noted and tried again later; the data is never read
+    /// again for it.
+    private func finishPostAction(_ file: DropZoneFile) async {
+        guard let entry = try? ledger.entry(location: file.location, path: file.path), entry.status.isSettled,
+              FileManager.default.fileExists(atPath: file.path) else { return }
+        let macros = MacroContext(now: Date(), jobID: entry.job ?? "0")
+        do {
+            switch (entry.status, zone.afterSuccess, zone.afterFailure) {
+            case (.succeeded, .delete, _):
+                try PostActions.delete(file.path)
+            case (.succeeded, .archive(let path), _):
+                let target = try PostActions.move(file.path, into: path, macros: macros)
+                try await ledger.settle(file, status: .succeeded, movedTo: target)
+            case (.failed, _, .quarantine(let path)), (.quarantined, _, .quarantine(let path)):
+                let target = try PostActions.move(file.path, into: path, macros: macros)
+                try await ledger.settle(file, status: .quarantined, movedTo: target)
+                logger.warning("\(file.path) quarantined to \(target)", metadata: ["file": "\(file.path)"])
+            default:
+                return
+            }
+        } catch {
+            let message = (error as? DropsyncError)?.message ?? "\(error)"
+            try? await ledger.note(location: file.location, path: file.path, error: "post-action failed: \(message)")
+            logger.error("post-action failed, will retry: \(message)", metadata: ["file": "\(file.path)", "code": "POST_ACTION_FAILED"])
+            Task {
+                try? await Task.sleep(for: policy.retryBackoff)
+                await self.finishPostAction(file)
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import DropsyncCore
+import Foundation
+
+/// What happens to a drop-zone file after its job: archived or deleted after success,
+/// quarantined after a final failure. Moves keep the name (a clash gets `.1`, `.2`, … before
+/// the extension) and create the target directory, whose path may hold macros.
+enum PostActions {
+    /// Moves `path` into the directory `template` names; returns the new path.
+    static func move(_ path: String, into template: String, macros: MacroContext) throws(DropsyncError) -> String {
+        let directory: String
+        do {
+            directory = try Macros.expand(template, macros)
+        } catch {
+            throw DropsyncError("POST_ACTION_FAILED", "\(template): \(error)", file: path)
+        }
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let target = freeName(for: (path as NSString).lastPathComponent, in: directory)
+            try manager.moveItem(atPath: path, toPath: target)
+            return target
+        } catch {
+            throw DropsyncError("POST_ACTION_FAILED", "cannot move \(path) to \(directory): \(reason(error))", file: path)
+        }
+    }
+
+    static func delete(_ path: String) throws(DropsyncError) {
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw DropsyncError("POST_ACTION_FAILED", "cannot delete \(path): \(String(cString: strerror(errno)))", file: path)
+        }
+    }
+
+    private static func freeName(for name: String, in directory: String) -> String {
+        let base = (name as NSString).deletingPathExtension
+        let suffix = (name as NSString).pathExtension
+        var candidate = directory + "/" + name
+        var number = 1
+        while FileManager.default.fileExists(atPath: candidate) {
+            candidate = directory + "/" + base + ".\(number)" + (suffix.isEmpty ? "" : "." + suffix)
+            number += 1
+        }
+        return candidate
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let code = underlying?.code, underlying?.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(code)))
+        }
+        return error.localizedDescription
+    }
+}

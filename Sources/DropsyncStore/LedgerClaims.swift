@@ -1,0 +1,153 @@
+import DropsyncCore
+import Foundation
+import GRDB
+
+/// One version of a drop-zone file as the daemon saw it: a new size or mtime is new content.
+public struct DropZoneFile: Sendable, Hashable {
+    public var dataflow: String
+    public var location: String
+    public var path: String
+    public var size: Int64
+    public var modified: Double
+
+    public init(dataflow: String, location: String, path: String, size: Int64, modified: Double) {
+        self.dataflow = dataflow
+        self.location = location
+        self.path = path
+        self.size = size
+        self.modified = modified
+    }
+}
+
+/// The daemon's side of the ledger: observing files, claiming them for jobs in transactions,
+/// settling them, and taking back the claims of jobs that never ended.
+extension LedgerStore {
+    /// Records what the daemon saw of a file (`seen` or `ready`, with the reason). A new file, or a
+    /// known one with new content (size or mtime changed), starts over with no attempts; the same
+    /// version already claimed or settled is left as it is. Returns the file's status after.
+    @discardableResult
+    public func observe(_ file: DropZoneFile, status: LedgerStatus, reason: String, at time: Date = Date()) async throws -> LedgerStatus {
+        try await database.pool.write { db in
+            let stored = try Row.fetchOne(
+                db, sql: "SELECT status, size, mtime FROM ledger WHERE location = ? AND path = ?",
+                arguments: [file.location, file.path])
+            if let stored {
+                let storedStatus = LedgerStatus(rawValue: stored["status"]) ?? .failed
+                let sameVersion = stored["size"] as Int64? == file.size && stored["mtime"] as Double? == file.modified
+                if sameVersion && (storedStatus == .claimed || storedStatus.isSettled || storedStatus == status) {
+                    return storedStatus
+                }
+                try db.execute(
+                    sql: """
+                        UPDATE ledger SET dataflow = ?, size = ?, mtime = ?, status = ?, readyReason = ?, updatedAt = ?,
+                            attempts = CASE WHEN ? THEN attempts ELSE 0 END,
+                            lastError = CASE WHEN ? THEN lastError ELSE NULL END,
+                            contentHash = CASE WHEN ? THEN contentHash ELSE NULL END,
+                            movedTo = NULL
+                        WHERE location = ? AND path = ?
+                        """,
+                    arguments: [file.dataflow, file.size, file.modified, status.rawValue, reason, time.storedMilliseconds,
+                                sameVersion, sameVersion, sameVersion, file.location, file.path])
+            } else {
+                try db.execute(
+                    sql: """
+                        INSERT INTO ledger(location, path, dataflow, size, mtime, status, attempts, firstSeen, updatedAt, readyReason)
+                        VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+                        """,
+                    arguments: [file.location, file.path, file.dataflow, file.size, file.modified, status.rawValue,
+                                time.storedMilliseconds, time.storedMilliseconds, reason])
+            }
+            return status
+        }
+    }
+
+    /// Claims (for `job`, when it has an id yet) the files that are still `ready` in the same
+    /// version, in one transaction; returns those it claimed (each claim counts an attempt).
+    public func claim(_ files: [DropZoneFile], job: String?, at time: Date = Date()) async throws -> [DropZoneFile] {
+        let jobID = try job.map(JobStore.rowID)
+        return try await database.pool.write { db in
+            try files.filter { file in
+                try db.execute(
+                    sql: """
+                        UPDATE ledger SET status = 'claimed', job = ?, attempts = attempts + 1, updatedAt = ?
+                        WHERE location = ? AND path = ? AND status = 'ready' AND size IS ? AND mtime IS ?
+                        """,
+                    arguments: [jobID, time.storedMilliseconds, file.location, file.path, file.size, file.modified])
+                return db.changesCount == 1
+            }
+        }
+    }
+
+    /// Settles a claimed file: `succeeded`, `failed` or `quarantined` (with where it was moved),
+    /// or back to `ready` when its job ended before reaching it.
+    public func settle(
+        _ file: DropZoneFile, status: LedgerStatus, error: String? = nil, movedTo: String? = nil, at time: Date = Date()
+    ) async throws {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE ledger SET status = ?, updatedAt = ?,
+                        lastError = CASE WHEN ? = 'succeeded' THEN NULL ELSE coalesce(?, lastError) END,
+                        movedTo = coalesce(?, movedTo)
+                    WHERE location = ? AND path = ?
+                    """,
+                arguments: [status.rawValue, time.storedMilliseconds, status.rawValue, error, movedTo, file.location, file.path])
+        }
+    }
+
+    /// Notes a problem with a file without changing its status (a post-action that failed, …).
+    public func note(location: String, path: String, error: String, at time: Date = Date()) async throws {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE ledger SET lastError = ?, updatedAt = ? WHERE location = ? AND path = ?",
+                arguments: [error, time.storedMilliseconds, location, path])
+        }
+    }
+
+    /// Files claimed by a job that never ended (the daemon was killed) go back to `ready`; returns them.
+    public func reclaimAbandoned(at time: Date = Date()) async throws -> [LedgerEntry] {
+        try await database.pool.write { db in
+            let abandoned = try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE status = 'claimed'").map(Self.entry)
+            try db.execute(
+                sql: "UPDATE ledger SET status = 'ready', readyReason = 'reclaimed: its job never ended', updatedAt = ? WHERE status = 'claimed'",
+                arguments: [time.storedMilliseconds])
+            return abandoned
+        }
+    }
+
+    /// Entries, most recently updated first, of one dataflow and one status when given.
+    public func list(dataflow: String?, status: LedgerStatus?, limit: Int) throws -> [LedgerEntry] {
+        try database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM ledger WHERE (?1 IS NULL OR dataflow = ?1) AND (?2 IS NULL OR status = ?2)
+                    ORDER BY updatedAt DESC, rowid DESC LIMIT ?3
+                    """,
+                arguments: [dataflow, status?.rawValue, limit]
+            ).map(Self.entry)
+        }
+    }
+
+    /// The entries of a path (any location), most recent first.
+    public func entries(path: String) throws -> [LedgerEntry] {
+        try database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE path = ? ORDER BY updatedAt DESC", arguments: [path])
+                .map(Self.entry)
+        }
+    }
+
+    /// Makes a failed or quarantined file `ready` again with no attempts counted, for `files retry`.
+    /// Returns false when its status does not allow it.
+    public func requeue(location: String, path: String, at time: Date = Date()) async throws -> Bool {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE ledger SET status = 'ready', attempts = 0, readyReason = 'retry requested', movedTo = NULL, updatedAt = ?
+                    WHERE location = ? AND path = ? AND status IN ('failed', 'quarantined')
+                    """,
+                arguments: [time.storedMilliseconds, location, path])
+            return db.changesCount == 1
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import DropsyncComponents
+import DropsyncCore
+import DropsyncDaemon
+import Logging
+import ServiceLifecycle
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Runs the daemon: watches the drop zones of conf.d and imports every new file once.",
+        discussion: """
+            Meant for systemd (Type=notify): READY=1 once loaded, SIGHUP reloads conf.d (an invalid one is refused \
+            and the running one kept), SIGTERM or SIGINT stop taking files and let running jobs finish within \
+            shutdownGraceSeconds. Logs go to the journal's native protocol under systemd, readable lines on stderr \
+            otherwise.
+            """)
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "auto (the journal under systemd, text otherwise), journal, text or json.")
+    var logFormat: LogFormat = .auto
+
+    func run() async throws {
+        let configuration = options.loadConfiguration()
+        DaemonLogging.bootstrap(format: logFormat, level: Logger.Level(rawValue: configuration.settings.logLevel) ?? .info)
+        let logger = Logger(label: "dropsync")
+        for warning in configuration.diagnostics where warning.isWarning { logger.warning("\(warning.description)") }
+        guard configuration.isValid else {
+            for diagnostic in configuration.errors {
+                logger.error("\(diagnostic.description)", metadata: ["code": "INVALID_CONFIGURATION"])
+            }
+            throw ExitCode(2)
+        }
+        let daemon = Daemon(
+            configDirectory: configuration.directory, registry: BuiltinComponents.registry, configuration: configuration,
+            database: try options.openDatabase(configuration.settings), notifier: SystemdNotifier(), logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+extension LogFormat: ExpressibleByArgument {}

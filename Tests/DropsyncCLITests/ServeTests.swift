@@ -1,0 +1,140 @@
+import DropsyncCore
+import DropsyncTesting
+import Foundation
+import Testing
+
+/// `dropsync serve` end to end: a real daemon process on a temporary conf.d, driven only through
+/// its drop zone, signals, the command line and its NOTIFY_SOCKET.
+@Suite("dropsync serve", .serialized) struct ServeTests {
+    @Test("a dropped file is imported, and the ledger says why and by which job")
+    func dropImports() throws {
+        let fixture = DaemonFixture()
+        #expect(try fixture.start())
+        try fixture.drop("a.csv.gz", uids: ["u1", "u2", "u3"])
+        #expect(try fixture.waitUntil { try fixture.status(of: "a.csv.gz") == "succeeded" })
+        #expect(try fixture.accountCount() == 3)
+        let entry = try #require(try fixture.files()["a.csv.gz"])
+        #expect(entry["attempts"] == .int(1))
+        #expect(entry["dataflow"] == .string("fans"))
+        let why = try fixture.dropsync("files", "why", fixture.inbound + "/a.csv.gz")
+        #expect(why.stdout.contains("ready because renamed into the drop zone"), "\(why.stdout)")
+        #expect(why.stdout.contains("succeeded"))
+        #expect(fixture.stop()?.status == 0)
+    }
+
+    @Test("a file still being written is not touched before it is complete")
+    func slowWriterWaits() throws {
+        let fixture = DaemonFixture()
+        #expect(try fixture.start())
+        let path = fixture.inbound + "/slow.csv.gz"
+        let bytes = DaemonFixture.gzipCSV(uids: (0..<500).map { "slow-\($0)" })
+        let handle = try #require(FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: path, contents: nil); return path }()))
+        // Written in 20 pieces over about 2 s, the descriptor open the whole time.
+        let pieces = stride(from: 0, to: bytes.count, by: max(1, bytes.count / 20)).map { bytes[$0..<min($0 + max(1, bytes.count / 20), bytes.count)] }
+        for piece in pieces {
+            handle.write(Data(piece))
+            usleep(100_000)
+            let status = try fixture.status(of: "slow.csv.gz")
+            #expect(status == nil || status == "seen", "taken while being written: \(status ?? "")")
+        }
+        try handle.close()
+        #expect(try fixture.waitUntil { try fixture.status(of: "slow.csv.gz") == "succeeded" })
+        #expect(try fixture.accountCount() == 500)
+    }
+
+    @Test("2,000 files dropped at once are each processed once")
+    func burst() throws {
+        let fixture = DaemonFixture()
+        #expect(try fixture.start())
+        for index in 0..<2000 { try fixture.drop(String(format: "f%04d.csv.gz", index), uids: ["b\(index)"]) }
+        #expect(try fixture.waitUntil(timeout: .seconds(120)) {
+            try fixture.files().values.filter { $0["status"] == .string("succeeded") }.count == 2000
+        })
+        let entries = try fixture.files()
+        #expect(entries.count == 2000)
+        #expect(entries.values.allSatisfy { $0["attempts"] == .int(1) })
+        #expect(try fixture.accountCount() == 2000)
+    }
+
+    @Test("a corrupt file is quarantined while the next good file imports")
+    func corruptQuarantined() throws {
+        let fixture = DaemonFixture()
+        #expect(try fixture.start())
+        fixture.scratch.write("inbound/bad.csv.gz", Array("this is not gzip".utf8))
+        try fixture.drop("good.csv.gz", uids: ["g1"])
+        #expect(try fixture.waitUntil {
+            try fixture.status(of: "bad.csv.gz") == "quarantined" && fixture.status(of: "good.csv.gz") == "succeeded"
+        })
+        #expect(FileManager.default.fileExists(atPath: fixture.scratch.path + "/quarantine/bad.csv.gz"))
+        #expect(!FileManager.default.fileExists(atPath: fixture.inbound + "/bad.csv.gz"))
+        let bad = try #require(try fixture.files()["bad.csv.gz"])
+        #expect(bad["reason"]?.stringValue?.contains("GZIP_CORRUPT") == true, "\(bad)")
+        #expect(try fixture.accountCount() == 1)
+        // Retried by hand, it goes back into the drop zone and fails again the same way.
+        #expect(try fixture.dropsync("files", "retry", fixture.inbound + "/bad.csv.gz").status == 0)
+        #expect(try fixture.waitUntil { try fixture.files()["bad.csv.gz"]?["attempts"] == .int(1) && fixture.status(of: "bad.csv.gz") == "quarantined" })
+    }
+
+    @Test("SIGHUP reloads a valid configuration and refuses an invalid one; notifications come in order")
+    func reload() throws {
+        let fixture = DaemonFixture()
+        #expect(try fixture.start())
+        let notifications = try #require(fixture.notifications)
+        let tagging = """
+            { "id": "tag", "type": "field.add", "params": { "fields": [ { "field": "data.version", "value": 2 } ] }, "next": ["write"] },
+            """
+        fixture.scratch.write("conf.d/fans.json", DaemonFixture.flow(extraSteps: tagging, next: "tag"))
+        fixture.daemon?.signal(SIGHUP)
+        let reloading = try #require(notifications.waitFor("RELOADING=1"))
+        let ready = try #require(notifications.waitFor("READY=1", after: reloading + 1))
+        try fixture.drop("v2.csv.gz", uids: ["r1"])
+        #expect(try fixture.waitUntil { try fixture.status(of: "v2.csv.gz") == "succeeded" })
+        #expect(try fixture.dropsync("accounts", "get", "r1", "--json").stdout.contains("\"version\":2"))
+
+        fixture.scratch.write("conf.d/fans.json", "{ \"name\": \"fans\", \"steps\": [ { \"id\": \"x\", \"type\": \"nope\" } ] }")
+        fixture.daemon?.signal(SIGHUP)
+        let refused = try #require(notifications.waitFor("RELOADING=1", after: ready + 1))
+        #expect(notifications.waitFor("READY=1", after: refused + 1) != nil)
+        try fixture.drop("still.csv.gz", uids: ["r2"])
+        #expect(try fixture.waitUntil { try fixture.status(of: "still.csv.gz") == "succeeded" })
+        #expect(fixture.daemon?.stderrSoFar.contains("unknown type 'nope'") == true)
+
+        let stopped = fixture.stop(SIGTERM)
+        #expect(stopped?.status == 0)
+        #expect(notifications.waitFor("STOPPING=1", after: refused + 1) != nil)
+    }
+
+    @Test("SIGTERM during a job lets it finish, then the daemon exits 0")
+    func termDuringJob() throws {
+        let fixture = DaemonFixture()
+        #expect(try fixture.start())
+        try fixture.drop("big.csv.gz", uids: (0..<200_000).lazy.map { "t\($0)" })
+        #expect(try fixture.waitUntil(timeout: .seconds(30)) { try fixture.status(of: "big.csv.gz") == "claimed" })
+        let stopped = fixture.stop(SIGTERM)
+        #expect(stopped?.status == 0, "\(stopped?.stderr ?? "")")
+        #expect(try fixture.status(of: "big.csv.gz") == "succeeded")
+        #expect(try fixture.accountCount() == 200_000)
+    }
+
+    @Test("kill -9 in the middle of imports: after a restart, ledger and store end as after a clean run")
+    func killAndRestart() throws {
+        let fixture = DaemonFixture(settings: #"{ "maxFilesPerJob": 5 }"#)
+        #expect(try fixture.start())
+        let names = (0..<40).map { String(format: "k%02d.csv.gz", $0) }
+        for (index, name) in names.enumerated() { try fixture.drop(name, uids: (0..<2_000).map { "k\(index)-\($0)" }) }
+        #expect(try fixture.waitUntil { try fixture.files().values.contains { $0["status"] == .string("succeeded") } })
+        _ = fixture.stop(SIGKILL)
+        #expect(try fixture.files().values.contains { $0["status"] != .string("succeeded") }, "all done before the kill")
+        #expect(try fixture.start())
+        #expect(try fixture.waitUntil(timeout: .seconds(120)) {
+            let entries = try fixture.files()
+            return entries.count == names.count && entries.values.allSatisfy { $0["status"] == .string("succeeded") }
+        })
+        #expect(try fixture.accountCount() == 40 * 2_000)
+        let account = try fixture.dropsync("accounts", "get", "k39-1999", "--json").stdout
+        #expect(account.contains("\"email\":\"k39-1999@example.com\""))
+        let jobs = try DropsyncCommand.json(["jobs", "--json"] + fixture.locations, in: fixture.scratch)
+        #expect(jobs.arrayValue?.contains { $0.objectValue?["status"] == .string("running") } == false)
+        #expect(fixture.stop()?.status == 0)
+    }
+}
