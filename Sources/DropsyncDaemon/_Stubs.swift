@@ -10,15 +10,3 @@ public final class DropZoneMonitor: Sendable {
     public func forget(path: String) {}
     public func stop() {}
 }
-public struct SystemdNotifier: Sendable {
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {}
-    public var isActive: Bool { false }
-    public var watchdogInterval: Duration? { nil }
-    public func ready(status: String? = nil) {}
-    public func reloading() {}
-    public func stopping() {}
-    public func watchdog() {}
-    public func status(_ text: String) {}
-}
-public enum LogFormat: String, Sendable, CaseIterable { case auto, journal, text, json }
-public enum DaemonLogging { public static func bootstrap(format: LogFormat, level: Logger.Level, journalSocket: String = "") {} }
