@@ -57,3 +57,47 @@ bench: deps-test
 
 clean:
 	rm -rf .build .run bench-work
+
+## Installing as a systemd service. PREFIX holds the binary and the README; the unit, the
+## sysusers.d and tmpfiles.d files go to /etc (systemd reads them there whatever PREFIX is, and the
+## unit's paths are rewritten to PREFIX). conf.d/ is installed only where none exists. DESTDIR
+## stages everything for packaging; without it, and with systemd running, the user and the drop
+## zones are created and systemd reloaded; enabling the service is left to the operator.
+PREFIX ?= /usr/local
+UNIT_DIR ?= /etc/systemd/system
+SYSUSERS_DIR ?= /etc/sysusers.d
+TMPFILES_DIR ?= /etc/tmpfiles.d
+CONFIG_DIR ?= /etc/dropsync/conf.d
+LIVE_SYSTEMD = [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]
+
+.PHONY: install uninstall
+
+install: deps
+	$(SWIFT) build -c release --product dropsync
+	install -D -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/dropsync" "$(DESTDIR)$(PREFIX)/bin/dropsync"
+	install -D -m 0644 README.md "$(DESTDIR)$(PREFIX)/share/doc/dropsync/README.md"
+	install -d "$(DESTDIR)$(UNIT_DIR)"
+	sed 's#/usr/local/#$(PREFIX)/#g' systemd/dropsync.service > "$(DESTDIR)$(UNIT_DIR)/dropsync.service"
+	chmod 0644 "$(DESTDIR)$(UNIT_DIR)/dropsync.service"
+	install -D -m 0644 systemd/dropsync.sysusers "$(DESTDIR)$(SYSUSERS_DIR)/dropsync.conf"
+	install -D -m 0644 systemd/dropsync.tmpfiles "$(DESTDIR)$(TMPFILES_DIR)/dropsync.conf"
+	@if [ -e "$(DESTDIR)$(CONFIG_DIR)" ]; then \
+		echo "keeping the existing $(DESTDIR)$(CONFIG_DIR)"; \
+	else \
+		install -d -m 0755 "$(DESTDIR)$(CONFIG_DIR)" && install -m 0644 systemd/conf.d/*.json "$(DESTDIR)$(CONFIG_DIR)/"; \
+	fi
+	@if $(LIVE_SYSTEMD); then \
+		systemd-sysusers "$(SYSUSERS_DIR)/dropsync.conf" && \
+		systemd-tmpfiles --create "$(TMPFILES_DIR)/dropsync.conf" && \
+		systemctl daemon-reload && \
+		echo "installed; start it with: systemctl enable --now dropsync"; \
+	fi
+
+## Removes what `install` put in place except the configuration, the state (/var/lib/dropsync),
+## the drop zones and the dropsync user, which hold the operator's data.
+uninstall:
+	@if $(LIVE_SYSTEMD); then systemctl disable --now dropsync.service || true; fi
+	rm -f "$(DESTDIR)$(PREFIX)/bin/dropsync" "$(DESTDIR)$(UNIT_DIR)/dropsync.service" \
+		"$(DESTDIR)$(SYSUSERS_DIR)/dropsync.conf" "$(DESTDIR)$(TMPFILES_DIR)/dropsync.conf"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/doc/dropsync"
+	@if $(LIVE_SYSTEMD); then systemctl daemon-reload; fi
