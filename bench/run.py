@@ -24,11 +24,13 @@ WORK = os.path.join(ROOT, "bench-work")
 DROPSYNC = os.path.join(ROOT, ".build", "release", "dropsync")
 PARSER_BENCH = os.path.join(ROOT, ".build", "release", "dropsync-bench")
 sys.path.insert(0, HERE)
+import daemon  # noqa: E402
 import generate  # noqa: E402
 import pgp  # noqa: E402
 import reference_import  # noqa: E402
 
 pgp.WORK, pgp.DROPSYNC = WORK, DROPSYNC
+daemon.WORK, daemon.DROPSYNC = WORK, DROPSYNC
 
 
 def peak_rss_mb(command):
@@ -158,9 +160,21 @@ def best(measure):
 
 
 def main():
+    """Arguments: row counts for the import (default 1,000,000 and 3,000,000) and sections to run
+    (import, pgp, daemon; default all)."""
     os.makedirs(WORK, exist_ok=True)
-    sizes = [int(arg) for arg in sys.argv[1:]] or [1_000_000, 3_000_000]
+    sizes = [int(arg) for arg in sys.argv[1:] if arg.isdigit()] or [1_000_000, 3_000_000]
+    sections = [arg for arg in sys.argv[1:] if not arg.isdigit()] or ["import", "pgp", "daemon"]
     secret, public = pgp.prepare_keys()
+    if "import" in sections:
+        bench_import(sizes, secret)
+    if "pgp" in sections:
+        bench_pgp(secret, public)
+    if "daemon" in sections:
+        daemon.measure()
+
+
+def bench_import(sizes, secret):
     for rows in sizes:
         csv_path, gz_path = prepare(rows)
         print(f"\n== {rows:,} rows, {os.path.getsize(csv_path) / 1e6:.0f} MB CSV, "
@@ -187,6 +201,7 @@ def main():
               f"= {swift_mbs / python_mbs:.1f}x")
 
 
+def bench_pgp(secret, public):
     source_gz = os.path.join(WORK, "accounts-3000000.csv.gz")
     if not os.path.exists(source_gz):
         csv_path, _ = prepare(3_000_000)
