@@ -8,8 +8,8 @@ import Glibc
 /// `datasource.read.local`: reads the files of a local directory (a local drop zone).
 ///
 /// Lists the directory's regular files whose whole name matches `fileNameRegex`, in the chosen
-/// order, skipping dotfiles, upload temp names (`.part`, `.tmp`, `.filepart`, `.uploading`) and
-/// symlinks that lead out of the directory. When the job names files (`run --file`), reads exactly
+/// order, skipping names that match `ignorePatterns` (by default dotfiles and upload temp names:
+/// `.part`, `.tmp`, `.filepart`, `.uploading`) and symlinks that lead out of the directory. When the job names files (`run --file`), reads exactly
 /// those instead. Each file goes downstream as `fileStart`, 128 KiB `bytes` chunks, `fileEnd`.
 public struct LocalReadStep: DropZoneReader {
     public static let spec = ComponentSpec(
@@ -84,7 +84,7 @@ public struct LocalReadStep: DropZoneReader {
         let realDirectory = Self.realPath(directory) ?? directory
         var sources: [Source] = []
         // A name with control characters would reach logs and messages: such files are passed over.
-        for name in names where !FileNames.isTemporary(name) && FileNames.isSafe(name)
+        for name in names where !dropZone.readiness.isIgnored(name) && FileNames.isSafe(name)
             && (try? pattern?.wholeMatch(in: name)) != nil {
             let path = directory + "/" + name
             guard lstat(path, &information) == 0 else { continue }

@@ -50,6 +50,11 @@ public struct ReadinessRules: Sendable, Hashable {
         self.minimumSize = minimumSize
     }
 
+    /// Whether `name` matches one of `ignorePatterns` (and is never read).
+    public func isIgnored(_ name: String) -> Bool {
+        ignorePatterns.contains { GlobPattern($0).matches(name) }
+    }
+
     /// The done marker's name for a file; nil when the rules need none.
     public func doneMarker(for name: String) -> String? {
         doneMarker.map { $0.replacingOccurrences(of: "{name}", with: name) }

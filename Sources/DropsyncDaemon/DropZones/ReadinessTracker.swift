@@ -1,0 +1,157 @@
+import DropsyncCore
+import Foundation
+
+/// Judges the files of one drop zone by its `ReadinessRules` and remembers, per name, the evidence
+/// of completion and what was yielded, so that each file version is yielded at most once. Lives on
+/// the monitor's thread.
+final class ReadinessTracker {
+    /// What the monitor knows about one file.
+    private struct FileState {
+        let name: DropZoneName
+        /// The version a close or rename event was seen for, and which.
+        var completion: (version: ListedFile, reason: String)?
+        /// The version first seen unchanged, and when.
+        var unchangedSince: (version: ListedFile, instant: ContinuousClock.Instant)?
+        var yielded: DropZoneFinding?
+        /// When the file is to be judged again (for stability or age).
+        var recheckAt: ContinuousClock.Instant?
+    }
+
+    /// A judgement of one version.
+    private enum Verdict {
+        case ready(reason: String)
+        case waiting(for: String, recheckAt: ContinuousClock.Instant?)
+    }
+
+    let directory: String
+    /// The directory with symlinks resolved; set when the watch is (re-)established.
+    var realDirectory: String
+    private let rules: DropZoneNameRules
+    private let yield: (DropZoneFinding) -> Void
+    private var states: [String: FileState] = [:]
+    private var rechecks = DeadlineQueue()
+
+    init(settings: DropZoneSettings, yield: @escaping (DropZoneFinding) -> Void) {
+        directory = settings.directory
+        realDirectory = settings.directory
+        rules = DropZoneNameRules(settings: settings)
+        self.yield = yield
+    }
+
+    /// The earliest time a file is to be judged again.
+    var nextRecheck: ContinuousClock.Instant? { rechecks.earliest }
+
+    /// Judges `name` after an event or a listing; `completion` names a close or rename event seen
+    /// for the file's current version.
+    func observe(_ name: DropZoneName, completion: String? = nil) {
+        switch rules.markerTarget(of: name.shown) {
+        case .file(let target):
+            if let state = states[target] { judge(state.name) }
+        case .everyFile:
+            for state in Array(states.values) { judge(state.name) }
+        case nil:
+            if rules.isCandidate(name.shown) { judge(name, completion: completion) }
+        }
+    }
+
+    /// Forgets a file that was deleted or moved away.
+    func remove(_ name: DropZoneName) { states[name.shown] = nil }
+
+    /// Forgets every file but those named (after a listing: files gone without an event).
+    func keepOnly(_ names: Set<String>) { states = states.filter { names.contains($0.key) } }
+
+    /// Forgets everything (the directory is gone).
+    func removeAll() {
+        states.removeAll()
+        rechecks.removeAll()
+    }
+
+    /// Forgets what was yielded for `name`, and judges it again.
+    func forgetYielded(_ shown: String) {
+        states[shown]?.yielded = nil
+        observe(states[shown]?.name ?? DropZoneName(shown))
+    }
+
+    /// Judges again the files whose recheck time has come.
+    func recheckDue() {
+        for (deadline, shown) in rechecks.removeDue(at: .now) {
+            guard let state = states[shown], state.recheckAt == deadline else { continue }
+            states[shown]?.recheckAt = nil
+            judge(state.name)
+        }
+    }
+
+    private func judge(_ name: DropZoneName, completion: String? = nil) {
+        let entry = DropZoneEntry(name: name, directory: directory, realDirectory: realDirectory)
+        if entry == .gone {
+            states[name.shown] = nil
+            return
+        }
+        var state = states[name.shown] ?? FileState(name: name)
+        defer { states[name.shown] = state }
+        guard case .file(let file) = entry else {
+            if case .unusable(let reason) = entry { report(.unusable(path: directory + "/" + name.shown, reason: reason), &state) }
+            return
+        }
+        let now = ContinuousClock.now
+        if let completion { state.completion = (file, completion) }
+        if state.unchangedSince?.version != file { state.unchangedSince = (file, now) }
+        switch verdict(file, state, now) {
+        case .ready(let reason):
+            report(.ready(file, reason: reason), &state)
+        case .waiting(let waitingFor, let recheckAt):
+            report(.seen(file, waitingFor: waitingFor), &state)
+            if let recheckAt, state.recheckAt != recheckAt {
+                state.recheckAt = recheckAt
+                rechecks.add(name.shown, at: recheckAt)
+            }
+        }
+    }
+
+    private func verdict(_ file: ListedFile, _ state: FileState, _ now: ContinuousClock.Instant) -> Verdict {
+        let readiness = rules.readiness
+        if file.size < readiness.minimumSize {
+            return .waiting(for: "size ≥ \(readiness.minimumSize)", recheckAt: nil)
+        }
+        let marker = readiness.doneMarker(for: file.name)
+        if let marker, access(directory + "/" + marker, F_OK) != 0 {
+            return .waiting(for: "done marker \(marker)", recheckAt: nil)
+        }
+        let age = Date().timeIntervalSince1970 - file.modified
+        if age < readiness.minimumAge {
+            return .waiting(for: "age \(Self.seconds(readiness.minimumAge))s", recheckAt: now + .seconds(readiness.minimumAge - age))
+        }
+        var reason: String
+        if let completion = state.completion, completion.version == file {
+            reason = completion.reason
+        } else {
+            let since = state.unchangedSince?.instant ?? now
+            let unchanged = since.duration(to: now)
+            guard unchanged >= .seconds(readiness.stableFor) else {
+                return .waiting(for: "stable for \(Self.seconds(readiness.stableFor))s", recheckAt: since + .seconds(readiness.stableFor))
+            }
+            let tenths = unchanged.components.seconds * 10 + unchanged.components.attoseconds / 100_000_000_000_000_000
+            reason = "unchanged for \(tenths / 10).\(tenths % 10)s"
+        }
+        if let marker { reason += ", done marker \(marker)" }
+        return .ready(reason: reason)
+    }
+
+    /// Yields `finding` unless it (or, for `seen`, the file's readiness) was yielded for this version.
+    private func report(_ finding: DropZoneFinding, _ state: inout FileState) {
+        switch (finding, state.yielded) {
+        case (.ready(let file, _), .ready(let yielded, _)) where file == yielded: return
+        case (.seen(let file, _), .seen(let yielded, _)) where file == yielded: return
+        case (.seen(let file, _), .ready(let yielded, _)) where file == yielded: return
+        case (.unusable, let yielded) where yielded == finding: return
+        default: break
+        }
+        state.yielded = finding
+        yield(finding)
+    }
+
+    /// Seconds as people write them: `2`, `0.3`.
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}
