@@ -5,7 +5,7 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// `dropsync serve`: one `DropZoneWorker` per watched dataflow, a global limit on running jobs,
+/// `dropsync serve`: one `DataflowWorker` per watched dataflow, a global limit on running jobs,
 /// SIGHUP reloads, systemd notifications and a graceful stop.
 ///
 /// At start, jobs a killed daemon left running are marked failed and their claimed files become
@@ -20,7 +20,7 @@ public actor Daemon: Service {
     private let settings: DaemonSettings
     private let slots: JobSlots
     private var configuration: Configuration
-    private var workers: [String: DropZoneWorker] = [:]
+    private var workers: [String: DataflowWorker] = [:]
 
     public init(
         configDirectory: String, registry: ComponentRegistry, configuration: Configuration, database: StateDatabase,
@@ -89,13 +89,13 @@ public actor Daemon: Service {
         }
     }
 
-    private func startWorkers(replacing previous: [String: DropZoneWorker]) {
-        let policy = DropZoneWorker.Policy(settings)
+    private func startWorkers(replacing previous: [String: DataflowWorker]) {
+        let policy = DataflowWorker.Policy(settings)
         for dataflow in configuration.dataflows where dataflow.dataflow.watch {
             guard let zone = dataflow.entryPoints.lazy.compactMap({ ($0.component as? any DropZoneReader)?.dropZone }).first else {
                 continue
             }
-            let worker = DropZoneWorker(
+            let worker = DataflowWorker(
                 dataflow: dataflow, zone: zone, executor: executor, slots: slots, policy: policy, logger: logger,
                 predecessor: previous[dataflow.name])
             workers[dataflow.name] = worker

@@ -8,7 +8,7 @@ import Logging
 /// and settles every claimed file after its job: succeeded (then kept, deleted or archived),
 /// retried later after a transient failure, failed or quarantined after a final one, or ready
 /// again when its job ended before reaching it.
-actor DropZoneWorker {
+actor DataflowWorker {
     /// How the daemon retries and batches.
     struct Policy: Sendable {
         var maxAttempts: Int
@@ -45,11 +45,11 @@ actor DropZoneWorker {
     private var findings: Task<Void, Never>?
     private var retiring = false
     /// The worker this one replaced at a reload: its last job ends before this one's first.
-    private var predecessor: DropZoneWorker?
+    private var predecessor: DataflowWorker?
 
     init(
         dataflow: CompiledDataflow, zone: DropZoneSettings, executor: JobExecutor, slots: JobSlots, policy: Policy,
-        logger: Logger, predecessor: DropZoneWorker?
+        logger: Logger, predecessor: DataflowWorker?
     ) {
         self.dataflow = dataflow
         self.zone = zone
