@@ -116,6 +116,11 @@ struct FilesCommand: ParsableCommand {
             guard entry.status == .failed || entry.status == .quarantined else {
                 throw CommandFailure("\(absolute) is \(entry.status.rawValue); only failed or quarantined files can be retried")
             }
+            // Ready in the ledger first: the daemon, seeing the file come back, then queues it
+            // instead of quarantining it again.
+            guard try await ledger.requeue(location: entry.location, path: absolute) else {
+                throw CommandFailure("\(absolute) changed state meanwhile; see dropsync files why")
+            }
             if entry.status == .quarantined, let movedTo = entry.movedTo, !FileManager.default.fileExists(atPath: absolute) {
                 do {
                     try FileManager.default.moveItem(atPath: movedTo, toPath: absolute)
@@ -123,7 +128,6 @@ struct FilesCommand: ParsableCommand {
                     throw CommandFailure("cannot move \(movedTo) back to \(absolute): \(error.localizedDescription)")
                 }
             }
-            guard try await ledger.requeue(location: entry.location, path: absolute) else { throw CommandFailure("\(absolute) changed state meanwhile; see dropsync files why") }
             print("\(absolute): queued again; a running daemon takes it within seconds")
         }
     }

@@ -26,18 +26,19 @@ import Testing
     func slowWriterWaits() throws {
         let fixture = DaemonFixture()
         #expect(try fixture.start())
-        let path = fixture.inbound + "/slow.csv.gz"
         let bytes = DaemonFixture.gzipCSV(uids: (0..<500).map { "slow-\($0)" })
-        let handle = try #require(FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: path, contents: nil); return path }()))
-        // Written in 20 pieces over about 2 s, the descriptor open the whole time.
-        let pieces = stride(from: 0, to: bytes.count, by: max(1, bytes.count / 20)).map { bytes[$0..<min($0 + max(1, bytes.count / 20), bytes.count)] }
-        for piece in pieces {
-            handle.write(Data(piece))
+        // One open descriptor, written in 20 pieces over about 2 s, as an upload does.
+        let descriptor = open(fixture.inbound + "/slow.csv.gz", O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        try #require(descriptor >= 0)
+        let pieceSize = bytes.count / 20 + 1
+        for start in stride(from: 0, to: bytes.count, by: pieceSize) {
+            let piece = Array(bytes[start..<min(start + pieceSize, bytes.count)])
+            #expect(write(descriptor, piece, piece.count) == piece.count)
             usleep(100_000)
             let status = try fixture.status(of: "slow.csv.gz")
             #expect(status == nil || status == "seen", "taken while being written: \(status ?? "")")
         }
-        try handle.close()
+        close(descriptor)
         #expect(try fixture.waitUntil { try fixture.status(of: "slow.csv.gz") == "succeeded" })
         #expect(try fixture.accountCount() == 500)
     }
@@ -72,7 +73,11 @@ import Testing
         #expect(try fixture.accountCount() == 1)
         // Retried by hand, it goes back into the drop zone and fails again the same way.
         #expect(try fixture.dropsync("files", "retry", fixture.inbound + "/bad.csv.gz").status == 0)
-        #expect(try fixture.waitUntil { try fixture.files()["bad.csv.gz"]?["attempts"] == .int(1) && fixture.status(of: "bad.csv.gz") == "quarantined" })
+        let requarantined = try fixture.waitUntil {
+            try fixture.files()["bad.csv.gz"]?["attempts"] == .int(1) && fixture.status(of: "bad.csv.gz") == "quarantined"
+        }
+        let entry = try fixture.files()["bad.csv.gz"].map { "\($0)" } ?? "-"
+        #expect(requarantined, "\(entry) \(fixture.daemon?.stderrSoFar ?? "")")
     }
 
     @Test("SIGHUP reloads a valid configuration and refuses an invalid one; notifications come in order")

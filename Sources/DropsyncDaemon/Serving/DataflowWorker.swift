@@ -133,11 +133,13 @@ actor DataflowWorker {
     }
 
     /// Queues the ledger's ready files this worker does not know of yet (after a restart, or a
-    /// `files retry`).
+    /// `files retry`) that are in the drop zone as the ledger knows them.
     func pollLedger() async {
         guard !retiring, let entries = try? ledger.list(dataflow: dataflow.name, status: .ready, limit: 10_000) else { return }
         for entry in entries where pending[entry.path] == nil && !delayed.contains(entry.path) {
-            guard let size = entry.size, let modified = entry.modified else { continue }
+            guard let size = entry.size, let modified = entry.modified,
+                  let attributes = try? FileManager.default.attributesOfItem(atPath: entry.path),
+                  (attributes[.size] as? NSNumber)?.int64Value == size else { continue }
             enqueue(DropZoneFile(dataflow: dataflow.name, location: entry.location, path: entry.path, size: size, modified: modified))
         }
     }
