@@ -43,7 +43,7 @@ import Glibc
         #expect(fixture.log.findings.first == .seen(ready.file, waitingFor: "stable for 0.3s"))
     }
 
-    @Test("a file still being written is not ready before its writer closes it")
+    @Test("a file still being written is not ready before its writer closes it, even when the writer pauses")
     func slowlyWrittenFile() async throws {
         let fixture = DropZoneFixture()
         fixture.start()
@@ -54,6 +54,12 @@ import Glibc
             _ = write(descriptor, "line\n", 5)
             try await Task.sleep(for: .milliseconds(100))
         }
+        // A pause longer than stableFor: the open descriptor still holds the file back.
+        let paused = ContinuousClock.now
+        while paused.duration(to: .now) < .seconds(0.6) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(fixture.log.findings.allSatisfy { if case .ready = $0 { false } else { true } })
         let closed = ContinuousClock.now
         close(descriptor)
         let ready = try #require(await fixture.log.ready(path))

@@ -122,6 +122,8 @@ final class DropZoneWorker {
                 tracker.remove(name)
                 continue
             }
+            if event.has(IN_OPEN) { tracker.opened(name) }
+            if event.has(IN_CLOSE_WRITE | IN_CLOSE_NOWRITE) { tracker.closed(name) }
             if completions.index(forKey: name) == nil {
                 order.append(name)
                 completions[name] = .some(nil)

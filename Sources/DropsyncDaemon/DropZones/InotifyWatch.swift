@@ -13,9 +13,10 @@ final class InotifyWatch {
         func has(_ flags: Int32) -> Bool { mask & UInt32(flags) != 0 }
     }
 
-    /// What the watch asks the kernel for. `IN_ATTRIB` catches a `chmod` that makes a file readable.
+    /// What the watch asks the kernel for. `IN_ATTRIB` catches a `chmod` that makes a file readable;
+    /// `IN_OPEN` and `IN_CLOSE_NOWRITE` let the tracker count who has a file open.
     static let mask = UInt32(
-        IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_ATTRIB
+        IN_CLOSE_WRITE | IN_CLOSE_NOWRITE | IN_OPEN | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_ATTRIB
             | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
     /// Events that mean the watched directory is gone (deleted, moved away or unmounted).
     static let directoryGone = Int32(IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT)

@@ -17,6 +17,10 @@ final class ReadinessTracker {
         var recheckAt: ContinuousClock.Instant?
     }
 
+    /// Per name, how many opens of the file were seen without their close: a file someone holds
+    /// open (an upload in progress) is not ready, however long it keeps still.
+    private var openCounts: [String: Int] = [:]
+
     /// A judgement of one version.
     private enum Verdict {
         case ready(reason: String)
@@ -55,14 +59,30 @@ final class ReadinessTracker {
     }
 
     /// Forgets a file that was deleted or moved away.
-    func remove(_ name: DropZoneName) { states[name.shown] = nil }
+    func remove(_ name: DropZoneName) {
+        states[name.shown] = nil
+        openCounts[name.shown] = nil
+    }
+
+    /// Notes an `IN_OPEN` of the file.
+    func opened(_ name: DropZoneName) { openCounts[name.shown, default: 0] += 1 }
+
+    /// Notes an `IN_CLOSE_WRITE` or `IN_CLOSE_NOWRITE` (an open from before the watch has no count).
+    func closed(_ name: DropZoneName) {
+        let remaining = (openCounts[name.shown] ?? 0) - 1
+        openCounts[name.shown] = remaining > 0 ? remaining : nil
+    }
 
     /// Forgets every file but those named (after a listing: files gone without an event).
-    func keepOnly(_ names: Set<String>) { states = states.filter { names.contains($0.key) } }
+    func keepOnly(_ names: Set<String>) {
+        states = states.filter { names.contains($0.key) }
+        openCounts = openCounts.filter { names.contains($0.key) }
+    }
 
     /// Forgets everything (the directory is gone).
     func removeAll() {
         states.removeAll()
+        openCounts.removeAll()
         rechecks.removeAll()
     }
 
@@ -120,6 +140,9 @@ final class ReadinessTracker {
         let age = Date().timeIntervalSince1970 - file.modified
         if age < readiness.minimumAge {
             return .waiting(for: "age \(Self.seconds(readiness.minimumAge))s", recheckAt: now + .seconds(readiness.minimumAge - age))
+        }
+        if openCounts[state.name.shown] != nil {
+            return .waiting(for: "its writer to close it", recheckAt: nil)
         }
         var reason: String
         if let completion = state.completion, completion.version == file {
