@@ -85,8 +85,8 @@ struct AccountWriteTests {
         #expect(try await input.send(.records([account("b", "b@x")])))
         #expect(try await input.send(.records([account("c", "c@x")])))
         // Once the writer has taken "c", the first file is committed and "b" went to the store.
-        let deadline = ContinuousClock.now + .seconds(10)
-        while step.metrics.input.value < 3 && ContinuousClock.now < deadline { await Task.yield() }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while step.metrics.input.value < 3 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         try #require(step.metrics.input.value == 3)
         running.cancel()
         await #expect(throws: CancellationError.self) { try await running.value }
