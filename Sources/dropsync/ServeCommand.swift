@@ -22,6 +22,15 @@ struct ServeCommand: AsyncParsableCommand {
     var logFormat: LogFormat = .auto
 
     func run() async throws {
+        let (daemon, logger) = try makeDaemon()
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    /// The daemon on the loaded configuration, which only the daemon holds (it releases the
+    /// dataflows when it stops), and the logger, once logging is set up.
+    private func makeDaemon() throws -> (Daemon, Logger) {
         let configuration = options.loadConfiguration()
         DaemonLogging.bootstrap(format: logFormat, level: Logger.Level(rawValue: configuration.settings.logLevel) ?? .info)
         let logger = Logger(label: "dropsync")
@@ -35,9 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
         let daemon = Daemon(
             configDirectory: configuration.directory, registry: BuiltinComponents.registry, configuration: configuration,
             database: try options.openDatabase(configuration.settings), notifier: SystemdNotifier(), logger: logger)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        return (daemon, logger)
     }
 }
 

@@ -72,6 +72,10 @@ public actor Daemon: Service {
                 group.addTask { await worker.stop(grace: .seconds(self.settings.shutdownGraceSeconds)) }
             }
         }
+        // The dataflows' components (PGP keys among them) are released here, not by the process's
+        // exit, which tears down C++ libraries (librnp's Botan) while Swift threads still run.
+        workers = [:]
+        configuration.dataflows = []
         logger.info("stopped")
     }
 

@@ -83,8 +83,10 @@ actor DataflowWorker {
     }
 
     /// Retires, then gives the running job `grace` to end before cancelling it (its writes roll back).
+    /// Returns once nothing of the worker runs any more.
     func stop(grace: Duration) async {
         retire()
+        await findings?.value
         guard let running = jobs else { return }
         let endedInTime = await withTaskGroup(of: Bool.self) { group in
             group.addTask { await running.value; return true }
@@ -233,9 +235,9 @@ actor DataflowWorker {
             try await ledger.settle(file, status: .ready, error: reason)
             logger.warning("\(file.path) failed (attempt \(attempts) of \(policy.maxAttempts)); retrying in \(delay)")
             delayed.insert(file.path)
-            Task {
+            Task { [weak self] in
                 try? await Task.sleep(for: delay)
-                await self.retryAfterDelay(file)
+                await self?.retryAfterDelay(file)
             }
             return
         }
@@ -276,9 +278,9 @@ actor DataflowWorker {
             let message = (error as? DropsyncError)?.message ?? "\(error)"
             try? await ledger.note(location: file.location, path: file.path, error: "post-action failed: \(message)")
             logger.error("post-action failed, will retry: \(message)", metadata: ["file": "\(file.path)", "code": "POST_ACTION_FAILED"])
-            Task {
+            Task { [weak self, policy] in
                 try? await Task.sleep(for: policy.retryBackoff)
-                await self.finishPostAction(file)
+                await self?.finishPostAction(file)
             }
         }
     }
