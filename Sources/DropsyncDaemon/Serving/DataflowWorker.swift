@@ -177,7 +177,8 @@ actor DataflowWorker {
             guard !claimed.isEmpty else { return }
             let job = try await executor.prepare(dataflow, trigger: "file", explicitFiles: claimed.map(\.path))
             jobLogger[metadataKey: "job"] = "\(job.context.jobID)"
-            jobLogger.info("job \(job.context.jobID) started: \(claimed.count) file(s)")
+            let names = claimed.prefix(3).map { ($0.path as NSString).lastPathComponent }.joined(separator: ", ")
+            jobLogger.info("job \(job.context.jobID) started: \(claimed.count) file(s): \(names)\(claimed.count > 3 ? ", …" : "")")
             let report = try await executor.execute(job)
             log(report, jobLogger)
             try await settle(claimed, report: report, committed: job.context.committedSources, logger: jobLogger)
