@@ -43,6 +43,7 @@ actor DataflowWorker {
     private var delayed: Set<String> = []
     private var jobs: Task<Void, Never>?
     private var findings: Task<Void, Never>?
+    private var problems: Task<Void, Never>?
     private var retiring = false
     /// The worker this one replaced at a reload: its last job ends before this one's first.
     private var predecessor: DataflowWorker?
@@ -68,6 +69,19 @@ actor DataflowWorker {
         findings = Task {
             for await finding in monitor.findings() { await self.handle(finding) }
         }
+        let logger = logger
+        problems = Task {
+            for await problem in monitor.problems() {
+                switch problem {
+                case .unavailable(let directory, let reason):
+                    logger.error("drop zone \(directory) \(reason); watching for it to come back", metadata: ["code": "DROP_ZONE_UNAVAILABLE"])
+                case .recovered(let directory):
+                    logger.info("drop zone \(directory) is back; listing it")
+                case .eventsLost(let directory):
+                    logger.warning("inotify events lost for \(directory) (burst larger than the kernel queue); listing it")
+                }
+            }
+        }
     }
 
     /// Stops watching and taking jobs; the running job (if any) goes on. Returns at once.
@@ -87,6 +101,7 @@ actor DataflowWorker {
     func stop(grace: Duration) async {
         retire()
         await findings?.value
+        await problems?.value
         guard let running = jobs else { return }
         let endedInTime = await withTaskGroup(of: Bool.self) { group in
             group.addTask { await running.value; return true }
