@@ -37,11 +37,12 @@ public actor Daemon: Service {
     }
 
     public func run() async throws {
+        // SIGHUP is trapped before READY=1: a reload asked for right after must not kill the daemon.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         try await recover()
         startWorkers(replacing: [:])
         notifier.ready(status: status)
         logger.info("ready: \(status)")
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
         let notifier = notifier
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
