@@ -79,19 +79,44 @@ extension LedgerStore {
     }
 
     /// Settles a claimed file: `succeeded`, `failed` or `quarantined` (with where it was moved),
-    /// or back to `ready` when its job ended before reaching it.
+    /// or back to `ready` when its job ended before reaching it. `error` is kept as the file's
+    /// last error (for a success: a note, such as why it was skipped); a success without one
+    /// clears it.
     public func settle(
         _ file: DropZoneFile, status: LedgerStatus, error: String? = nil, movedTo: String? = nil, at time: Date = Date()
     ) async throws {
         try await database.pool.write { db in
             try db.execute(
                 sql: """
-                    UPDATE ledger SET status = ?, updatedAt = ?,
-                        lastError = CASE WHEN ? = 'succeeded' THEN NULL ELSE coalesce(?, lastError) END,
-                        movedTo = coalesce(?, movedTo)
-                    WHERE location = ? AND path = ?
+                    UPDATE ledger SET status = ?1, updatedAt = ?2,
+                        lastError = CASE WHEN ?1 = 'succeeded' AND ?3 IS NULL THEN NULL ELSE coalesce(?3, lastError) END,
+                        movedTo = coalesce(?4, movedTo)
+                    WHERE location = ?5 AND path = ?6
                     """,
-                arguments: [status.rawValue, time.storedMilliseconds, status.rawValue, error, movedTo, file.location, file.path])
+                arguments: [status.rawValue, time.storedMilliseconds, error, movedTo, file.location, file.path])
+        }
+    }
+
+    /// Stores the content hash of the file's current version.
+    public func recordHash(_ file: DropZoneFile, _ hash: String) async throws {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE ledger SET contentHash = ? WHERE location = ? AND path = ? AND size IS ? AND mtime IS ?",
+                arguments: [hash, file.location, file.path, file.size, file.modified])
+        }
+    }
+
+    /// A file of the dataflow, under another path, imported with this content hash.
+    public func imported(contentHash: String, dataflow: String, besides path: String) throws -> LedgerEntry? {
+        try database.pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM ledger WHERE contentHash = ? AND dataflow = ? AND path != ? AND status = 'succeeded'
+                    ORDER BY updatedAt LIMIT 1
+                    """,
+                arguments: [contentHash, dataflow, path]
+            ).map(Self.entry)
         }
     }
 

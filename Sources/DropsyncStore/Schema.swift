@@ -98,6 +98,9 @@ enum Schema {
                 UPDATE ledger SET status = 'seen' WHERE status = 'discovered';
                 """)
         }
+        migrator.registerMigration("v3-ledger-content-hash") { db in
+            try db.execute(sql: "CREATE INDEX ledger_content ON ledger(contentHash) WHERE contentHash IS NOT NULL")
+        }
         return migrator
     }()
 }

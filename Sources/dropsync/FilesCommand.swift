@@ -92,7 +92,7 @@ struct FilesCommand: ParsableCommand {
                 if let ended = report.endedAt { line += String(format: ", %.2fs", ended.timeIntervalSince(report.startedAt)) }
                 lines.append(line + "  (dropsync job \(job))")
             }
-            if let error = entry.lastError { lines.append("  error        \(error)") }
+            if let error = entry.lastError { lines.append((entry.status == .succeeded ? "  note         " : "  error        ") + error) }
             if let movedTo = entry.movedTo { lines.append("  moved to     \(movedTo)") }
             print(lines.joined(separator: "\n"))
         }

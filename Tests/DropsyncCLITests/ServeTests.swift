@@ -80,6 +80,24 @@ import Testing
         #expect(requarantined, "\(entry) \(fixture.daemon?.stderrSoFar ?? "")")
     }
 
+    @Test("with duplicateContent skip, the same content under a new name is not imported again")
+    func duplicateContentSkipped() throws {
+        let fixture = DaemonFixture(flow: DaemonFixture.flow(readerParams: #", "duplicateContent": "skip""#))
+        #expect(try fixture.start())
+        try fixture.drop("first.csv.gz", uids: ["d1", "d2"])
+        #expect(try fixture.waitUntil { try fixture.status(of: "first.csv.gz") == "succeeded" })
+        try fixture.drop("again.csv.gz", uids: ["d1", "d2"])
+        #expect(try fixture.waitUntil { try fixture.status(of: "again.csv.gz") == "succeeded" })
+        let again = try #require(try fixture.files()["again.csv.gz"])
+        #expect(again["reason"]?.stringValue?.contains("same content as " + fixture.inbound + "/first.csv.gz") == true, "\(again)")
+        #expect(again["jobId"] == .null)
+        let jobs = try DropsyncCommand.json(["jobs", "--json"] + fixture.locations, in: fixture.scratch)
+        #expect(jobs.arrayValue?.count == 1)
+        // Different content under an existing name is new: imported again.
+        try fixture.drop("first.csv.gz", uids: ["d3"])
+        #expect(try fixture.waitUntil { try fixture.accountCount() == 3 })
+    }
+
     @Test("SIGHUP reloads a valid configuration and refuses an invalid one; notifications come in order")
     func reload() throws {
         let fixture = DaemonFixture()

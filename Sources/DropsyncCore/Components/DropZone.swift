@@ -9,16 +9,19 @@ public struct DropZoneSettings: Sendable, Hashable {
     public var readiness: ReadinessRules
     public var afterSuccess: AfterSuccess
     public var afterFailure: AfterFailure
+    /// Whether a file whose content was imported before under another name is imported again.
+    public var skipsDuplicateContent: Bool
 
     public init(
         directory: String, fileNamePattern: String, readiness: ReadinessRules = ReadinessRules(),
-        afterSuccess: AfterSuccess = .keep, afterFailure: AfterFailure = .keep
+        afterSuccess: AfterSuccess = .keep, afterFailure: AfterFailure = .keep, skipsDuplicateContent: Bool = false
     ) {
         self.directory = directory
         self.fileNamePattern = fileNamePattern
         self.readiness = readiness
         self.afterSuccess = afterSuccess
         self.afterFailure = afterFailure
+        self.skipsDuplicateContent = skipsDuplicateContent
     }
 }
 
@@ -97,6 +100,10 @@ public enum DropZoneParams {
         ParamSpec("archivePath", .string, "Where `archive` moves files (macros allowed: `archive/${now:yyyy-MM-dd}`); relative to `path`."),
         ParamSpec("afterFailure", .oneOf(["keep", "quarantine"]), default: "keep", "What to do with a file that failed for good."),
         ParamSpec("quarantinePath", .string, "Where `quarantine` moves files; relative to `path`."),
+        ParamSpec(
+            "duplicateContent", .oneOf(["process", "skip"]), default: "process",
+            "A file with the same content (SHA-256) as one imported before under another name: `process` it again, "
+                + "or `skip` it (it counts as succeeded)."),
     ]
 
     /// The settings for a reader of `directory` (absolute).
@@ -126,6 +133,6 @@ public enum DropZoneParams {
             ? .quarantine(path: try within("quarantinePath", default: "quarantine")) : .keep
         return DropZoneSettings(
             directory: directory, fileNamePattern: fileNamePattern, readiness: readiness,
-            afterSuccess: afterSuccess, afterFailure: afterFailure)
+            afterSuccess: afterSuccess, afterFailure: afterFailure, skipsDuplicateContent: params.string("duplicateContent") == "skip")
     }
 }

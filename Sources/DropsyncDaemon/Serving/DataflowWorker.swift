@@ -188,6 +188,7 @@ actor DataflowWorker {
     private func runJob(_ batch: [DropZoneFile]) async {
         var jobLogger = logger
         do {
+            let batch = zone.skipsDuplicateContent ? try await withoutDuplicates(batch) : batch
             let claimed = try await ledger.claim(batch, job: nil)
             guard !claimed.isEmpty else { return }
             let job = try await executor.prepare(dataflow, trigger: "file", explicitFiles: claimed.map(\.path))
@@ -201,6 +202,28 @@ actor DataflowWorker {
             jobLogger.error("the job could not run: \(error)")
             for file in batch { try? await ledger.settle(file, status: .ready) }
         }
+    }
+
+    /// The files whose content was not imported before under another name; the others are
+    /// settled as succeeded (the data is in already) and post-actioned.
+    private func withoutDuplicates(_ batch: [DropZoneFile]) async throws -> [DropZoneFile] {
+        var fresh: [DropZoneFile] = []
+        for file in batch {
+            guard let hash = await FileHashing.sha256(of: file.path) else {
+                fresh.append(file)
+                continue
+            }
+            try await ledger.recordHash(file, hash)
+            guard let original = try ledger.imported(contentHash: hash, dataflow: dataflow.name, besides: file.path) else {
+                fresh.append(file)
+                continue
+            }
+            guard try await !ledger.claim([file], job: nil).isEmpty else { continue }
+            try await ledger.settle(file, status: .succeeded, error: "skipped: same content as \(original.path), imported by job \(original.job ?? "?")")
+            logger.info("\(file.path) skipped: same content as \(original.path)", metadata: ["file": "\(file.path)"])
+            await finishPostAction(file)
+        }
+        return fresh
     }
 
     private func log(_ report: JobReport, _ logger: Logger) {
