@@ -98,6 +98,25 @@ import Testing
         #expect(try fixture.waitUntil { try fixture.accountCount() == 3 })
     }
 
+    @Test("an archive that fails (no room for the archive directory) is retried, and never re-imports the file")
+    func failedPostActionRetried() throws {
+        let fixture = DaemonFixture(
+            flow: DaemonFixture.flow(readerParams: #", "afterSuccess": "archive", "archivePath": "../blocked/archive""#),
+            settings: #"{ "retryBackoffSeconds": 1 }"#)
+        // A regular file where the archive directory should go: creating it fails (ENOTDIR).
+        fixture.scratch.write("blocked", "not a directory")
+        #expect(try fixture.start())
+        try fixture.drop("a.csv.gz", uids: ["p1"])
+        #expect(try fixture.waitUntil { try fixture.files()["a.csv.gz"]?["reason"]?.stringValue?.contains("post-action failed") == true })
+        #expect(try fixture.status(of: "a.csv.gz") == "succeeded")
+        #expect(FileManager.default.fileExists(atPath: fixture.inbound + "/a.csv.gz"))
+        try FileManager.default.removeItem(atPath: fixture.scratch.path + "/blocked")
+        #expect(try fixture.waitUntil { FileManager.default.fileExists(atPath: fixture.scratch.path + "/blocked/archive/a.csv.gz") })
+        #expect(!FileManager.default.fileExists(atPath: fixture.inbound + "/a.csv.gz"))
+        let jobs = try DropsyncCommand.json(["jobs", "--json"] + fixture.locations, in: fixture.scratch)
+        #expect(jobs.arrayValue?.count == 1)
+    }
+
     @Test("SIGHUP reloads a valid configuration and refuses an invalid one; notifications come in order")
     func reload() throws {
         let fixture = DaemonFixture()
