@@ -65,6 +65,14 @@ struct LocalReadTests {
         #expect(result.files.map(\.info.name) == ["ready.csv"])
     }
 
+    @Test("done markers are never read as data; ignorePatterns replace the default ones")
+    func markersAndIgnorePatterns() async throws {
+        let directory = TemporaryDirectory()
+        for name in ["a.csv", "a.csv.done", "b.csv", ".c.csv", "d.csv.part", "e.skip"] { directory.write(name, "x") }
+        let result = try await read(directory.path, ["doneMarker": "{name}.done", "ignorePatterns": ["*.skip", "b*"]])
+        #expect(result.files.map(\.info.name) == [".c.csv", "a.csv", "d.csv.part"])
+    }
+
     @Test("a symlink leading out of the directory is not followed; one inside is")
     func symlinks() async throws {
         let directory = TemporaryDirectory()

@@ -84,7 +84,8 @@ public struct LocalReadStep: DropZoneReader {
         let realDirectory = Self.realPath(directory) ?? directory
         var sources: [Source] = []
         // A name with control characters would reach logs and messages: such files are passed over.
-        for name in names where !dropZone.readiness.isIgnored(name) && FileNames.isSafe(name)
+        for name in names where !dropZone.readiness.isIgnored(name) && dropZone.readiness.doneMarkerTarget(of: name) == nil
+            && FileNames.isSafe(name)
             && (try? pattern?.wholeMatch(in: name)) != nil {
             let path = directory + "/" + name
             guard lstat(path, &information) == 0 else { continue }

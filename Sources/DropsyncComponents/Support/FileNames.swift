@@ -2,14 +2,6 @@ import DropsyncCore
 
 /// Rules about file names that every reader and writer of drop zones applies the same way.
 public enum FileNames {
-    /// Suffixes of names that uploads in progress carry (`data.csv.part`, …).
-    public static let temporarySuffixes = [".part", ".tmp", ".filepart", ".uploading"]
-
-    /// Whether a drop-zone reader should pass over `name`: a dotfile or an upload in progress.
-    public static func isTemporary(_ name: String) -> Bool {
-        name.hasPrefix(".") || temporarySuffixes.contains { name.hasSuffix($0) }
-    }
-
     /// Whether `name` is one `checkSafe` accepts.
     /// `name` without the first of `suffixes` it ends with (any case); unchanged when it ends with
     /// none, or is nothing but the suffix.

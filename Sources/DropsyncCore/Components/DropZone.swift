@@ -62,6 +62,24 @@ public struct ReadinessRules: Sendable, Hashable {
     public func doneMarker(for name: String) -> String? {
         doneMarker.map { $0.replacingOccurrences(of: "{name}", with: name) }
     }
+
+    /// What a done marker's appearance concerns.
+    public enum DoneMarkerTarget: Equatable, Sendable {
+        /// The file of this name.
+        case file(String)
+        /// Every file: the marker has a fixed name (no `{name}` in it).
+        case everyFile
+    }
+
+    /// What `name` is the done marker of; nil when it is no marker (a marker is never data).
+    public func doneMarkerTarget(of name: String) -> DoneMarkerTarget? {
+        guard let template = doneMarker else { return nil }
+        guard let placeholder = template.range(of: "{name}") else { return name == template ? .everyFile : nil }
+        let prefix = template[..<placeholder.lowerBound]
+        let suffix = template[placeholder.upperBound...]
+        guard name.count > prefix.count + suffix.count, name.hasPrefix(prefix), name.hasSuffix(suffix) else { return nil }
+        return .file(String(name.dropFirst(prefix.count).dropLast(suffix.count)))
+    }
 }
 
 /// What becomes of a file whose job succeeded.
