@@ -78,8 +78,9 @@ extension LedgerStore {
         }
     }
 
-    /// Settles a claimed file: `succeeded`, `failed` or `quarantined` (with where it was moved),
-    /// or back to `ready` when its job ended before reaching it. `error` is kept as the file's
+    /// Settles a claimed file, in the version claimed (a newer version under the same name keeps
+    /// its own entry): `succeeded`, `failed` or `quarantined` (with where it was moved), or back to
+    /// `ready` when its job ended before reaching it. `error` is kept as the file's
     /// last error (for a success: a note, such as why it was skipped); a success without one
     /// clears it.
     public func settle(
@@ -91,9 +92,9 @@ extension LedgerStore {
                     UPDATE ledger SET status = ?1, updatedAt = ?2,
                         lastError = CASE WHEN ?1 = 'succeeded' AND ?3 IS NULL THEN NULL ELSE coalesce(?3, lastError) END,
                         movedTo = coalesce(?4, movedTo)
-                    WHERE location = ?5 AND path = ?6
+                    WHERE location = ?5 AND path = ?6 AND size IS ?7 AND mtime IS ?8
                     """,
-                arguments: [status.rawValue, time.storedMilliseconds, error, movedTo, file.location, file.path])
+                arguments: [status.rawValue, time.storedMilliseconds, error, movedTo, file.location, file.path, file.size, file.modified])
         }
     }
 

@@ -30,6 +30,8 @@ public struct PGPDecryption: Sendable {
     func decrypt(_ pipe: ThreadedFilter.Pipe) throws(DropsyncError) {
         try keyring.withContext { () throws(DropsyncError) in
             let stream = try PGPStream(pipe)
+            // librnp calls back into `stream` until the operation is destroyed (the later defer).
+            defer { withExtendedLifetime(stream) {} }
             var created: rnp_op_verify_t?
             try RNP.check(rnp_op_verify_create(&created, keyring.ffi, stream.input, stream.output),
                           "PGP_FAILED", "decryption could not start")

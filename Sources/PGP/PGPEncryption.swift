@@ -96,6 +96,8 @@ public struct PGPEncryption: Sendable {
     func encrypt(_ pipe: ThreadedFilter.Pipe, fileName: String) throws(DropsyncError) {
         try keyring.withContext { () throws(DropsyncError) in
             let stream = try PGPStream(pipe)
+            // librnp calls back into `stream` until the operation is destroyed (the later defer).
+            defer { withExtendedLifetime(stream) {} }
             var created: rnp_op_encrypt_t?
             try RNP.check(rnp_op_encrypt_create(&created, keyring.ffi, stream.input, stream.output),
                           "PGP_FAILED", "encryption could not start")
@@ -107,7 +109,10 @@ public struct PGPEncryption: Sendable {
                 }
                 try RNP.check(rnp_op_encrypt_add_recipient(operation, key.handle), "PGP_FAILED", "cannot encrypt to key \(fingerprint)")
             }
-            if let signer, let key = keyring.handle(fingerprint: signer) {
+            if let signer {
+                guard let key = keyring.handle(fingerprint: signer) else {
+                    throw DropsyncError("PGP_FAILED", "signing key \(signer) is missing from the keyring")
+                }
                 try RNP.check(rnp_op_encrypt_add_signature(operation, key.handle, nil), "PGP_FAILED", "cannot sign with key \(signer)")
                 rnp_op_encrypt_set_hash(operation, "SHA256")
             }

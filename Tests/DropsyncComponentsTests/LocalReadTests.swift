@@ -122,6 +122,18 @@ struct LocalReadTests {
         #expect(result.files.first?.bytes == Array("named".utf8))
     }
 
+    @Test("a drop-zone file named by the job that is a symlink out of the zone is refused")
+    func explicitSymlinkOut() async throws {
+        let directory = TemporaryDirectory()
+        let elsewhere = TemporaryDirectory()
+        let secret = elsewhere.write("key.asc", "secret material")
+        #expect(symlink(secret, directory.path + "/a.csv") == 0)
+        let job = ComponentHarness.makeJob(explicitFiles: [directory.path + "/a.csv"])
+        await #expect { try await read(directory.path, job: job) } throws: { error in
+            (error as? DropsyncError)?.code == "FILE_UNREADABLE" && "\(error)".contains("symlink pointing out")
+        }
+    }
+
     @Test("a missing directory or named file fails naming the path", arguments: [false, true])
     func missing(explicit: Bool) async throws {
         let directory = TemporaryDirectory()

@@ -54,11 +54,13 @@ public struct LocalReadStep: DropZoneReader {
         var openPath: String
         /// Whether a vanished file fails the job (a file the operator named) or is passed over.
         var mustExist: Bool
+        /// Whether `openPath` may be a symlink: only for files named outside the drop zone.
+        var followsSymlinks = false
     }
 
     public func run(_ step: StepRun) async throws {
         do {
-            let sources = try step.job.explicitFiles.map(Self.explicitSources) ?? listDirectory()
+            let sources = try step.job.explicitFiles.map(explicitSources) ?? listDirectory()
             for source in sources {
                 if step.job.limit.isExhausted { return }
                 guard try await send(source, step) else { return }
@@ -107,18 +109,30 @@ public struct LocalReadStep: DropZoneReader {
         }
     }
 
-    /// The files the job names, each checked before any is read.
-    static func explicitSources(_ paths: [String]) throws(DropsyncError) -> [Source] {
+    /// The files the job names, each checked before any is read. A file of this reader's own
+    /// directory (the daemon's jobs) gets the listing's rule: a symlink must stay inside it.
+    func explicitSources(_ paths: [String]) throws(DropsyncError) -> [Source] {
         var sources: [Source] = []
         for given in paths {
             let path = URL(fileURLWithPath: given).standardized.path
-            let information = try status(of: path, named: path)
+            let inDropZone = (path as NSString).deletingLastPathComponent == directory
+            var openPath = path
+            var link = stat()
+            if inDropZone, lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK {
+                let realDirectory = Self.realPath(directory) ?? directory
+                guard let target = Self.realPath(path), target.hasPrefix(realDirectory + "/") else {
+                    throw DropsyncError("FILE_UNREADABLE", "\(path) is a symlink pointing out of the drop zone", file: path)
+                }
+                openPath = target
+            }
+            let information = try Self.status(of: openPath, named: path)
             guard information.st_mode & S_IFMT == S_IFREG else {
                 throw DropsyncError("FILE_UNREADABLE", "\(path) is not a regular file", file: path)
             }
             let url = URL(fileURLWithPath: path)
             sources.append(Source(name: url.lastPathComponent, path: path, location: "local:" + url.deletingLastPathComponent().path,
-                                  modified: seconds(information.st_mtim), openPath: path, mustExist: true))
+                                  modified: Self.seconds(information.st_mtim), openPath: openPath, mustExist: true,
+                                  followsSymlinks: !inDropZone))
         }
         return sources
     }
@@ -146,7 +160,7 @@ public struct LocalReadStep: DropZoneReader {
     /// Opens a source; nil for a listed file that vanished since the listing.
     private func open(_ source: Source, _ step: StepRun) throws(DropsyncError) -> LocalFile? {
         do {
-            return try LocalFile(path: source.openPath, flags: O_RDONLY | (source.mustExist ? 0 : O_NOFOLLOW), errorCode: "FILE_UNREADABLE")
+            return try LocalFile(path: source.openPath, flags: O_RDONLY | (source.followsSymlinks ? 0 : O_NOFOLLOW), errorCode: "FILE_UNREADABLE")
         } catch {
             guard error.code == "FILE_NOT_FOUND", !source.mustExist else { throw error }
             step.job.trace(.warning, "\(source.path) vanished before it was read", step: step.id)

@@ -2,7 +2,6 @@ import DropsyncCore
 
 /// Rules about file names that every reader and writer of drop zones applies the same way.
 public enum FileNames {
-    /// Whether `name` is one `checkSafe` accepts.
     /// `name` without the first of `suffixes` it ends with (any case); unchanged when it ends with
     /// none, or is nothing but the suffix.
     public static func removingSuffix(_ name: String, oneOf suffixes: [String]) -> String {
@@ -13,6 +12,7 @@ public enum FileNames {
         return name
     }
 
+    /// Whether `name` is one `checkSafe` accepts.
     public static func isSafe(_ name: String) -> Bool { (try? checkSafe(name)) != nil }
 
     /// Refuses a name that could escape the target directory or confuse a terminal: empty, `.`, or

@@ -31,7 +31,8 @@ public struct ReadinessRules: Sendable, Hashable {
     public static let defaultIgnorePatterns = [".*", "*.part", "*.tmp", "*.filepart", "*.uploading"]
 
     /// Shell-style patterns (`*`, `?`, `[…]`) of names to pass over.
-    public var ignorePatterns: [String]
+    public var ignorePatterns: [String] { didSet { ignoreGlobs = ignorePatterns.map(GlobPattern.init) } }
+    private var ignoreGlobs: [GlobPattern]
     /// Seconds since the file's last modification before it is read.
     public var minimumAge: Double
     /// Seconds a file seen without a close or rename event must keep its size and mtime.
@@ -47,6 +48,7 @@ public struct ReadinessRules: Sendable, Hashable {
         doneMarker: String? = nil, minimumSize: Int64 = 0
     ) {
         self.ignorePatterns = ignorePatterns
+        ignoreGlobs = ignorePatterns.map(GlobPattern.init)
         self.minimumAge = minimumAge
         self.stableFor = stableFor
         self.doneMarker = doneMarker
@@ -55,7 +57,7 @@ public struct ReadinessRules: Sendable, Hashable {
 
     /// Whether `name` matches one of `ignorePatterns` (and is never read).
     public func isIgnored(_ name: String) -> Bool {
-        ignorePatterns.contains { GlobPattern($0).matches(name) }
+        ignoreGlobs.contains { $0.matches(name) }
     }
 
     /// The done marker's name for a file; nil when the rules need none.

@@ -136,7 +136,8 @@ public struct ThreadedFilter: FileFilter {
 
         /// The next piece of output, or nil when the step should feed more input first (the work
         /// has room for another chunk and little output is ready), or when the work has ended.
-        /// Throws the work's error.
+        /// Throws the work's error. Waits on the step's own thread (file steps run on threads of
+        /// their own), never long: the work either produces, asks for input or ends.
         func next(maximum: Int) throws -> [UInt8]? {
             condition.lock()
             defer { condition.unlock() }
@@ -145,9 +146,16 @@ public struct ThreadedFilter: FileFilter {
                 let wantsInput = !inputEnded && input.count < Self.inputChunks
                 if pending > 0 && (pending >= min(maximum, Self.outputPiece) || ended || (wantsInput && workWaitsForInput)) {
                     let end = min(output.count, outputOffset + maximum)
-                    defer { outputOffset = end }
+                    let piece = Array(output[outputOffset..<end])
+                    outputOffset = end
+                    // Output the work keeps adding (one chunk expanding a lot) must not pile up
+                    // behind what was taken.
+                    if outputOffset >= Self.outputPiece {
+                        output.removeFirst(outputOffset)
+                        outputOffset = 0
+                    }
                     condition.broadcast()
-                    return Array(output[outputOffset..<end])
+                    return piece
                 }
                 if ended {
                     if let failure { throw failure }

@@ -1,5 +1,5 @@
 /// Daemon-wide settings from `conf.d/dropsync.json`.
-public struct DaemonSettings: Sendable {
+public struct DaemonSettings: Sendable, Equatable {
     public var stateDirectory: String?
     public var logLevel = "info"
     public var maxConcurrentJobs = 2

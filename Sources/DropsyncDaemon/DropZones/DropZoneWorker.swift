@@ -138,6 +138,8 @@ final class DropZoneWorker {
             if let completion = completions.removeValue(forKey: name) { tracker.observe(name, completion: completion) }
         }
         if overflowed {
+            // A close may be among the lost events: open counts are guesses now; stability rules.
+            tracker.forgetOpenCounts()
             problems.yield(.eventsLost(directory: directory))
             listingWanted = true
         }

@@ -64,6 +64,9 @@ final class ReadinessTracker {
         openCounts[name.shown] = nil
     }
 
+    /// Forgets who holds files open (events were lost): files are judged by stability again.
+    func forgetOpenCounts() { openCounts.removeAll() }
+
     /// Notes an `IN_OPEN` of the file.
     func opened(_ name: DropZoneName) { openCounts[name.shown, default: 0] += 1 }
 

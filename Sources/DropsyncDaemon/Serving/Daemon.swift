@@ -21,6 +21,8 @@ public actor Daemon: Service {
     private let slots: JobSlots
     private var configuration: Configuration
     private var workers: [String: DataflowWorker] = [:]
+    /// Workers a reload replaced whose last job has not ended: stopped with the others at shutdown.
+    private var retired: [DataflowWorker] = []
 
     public init(
         configDirectory: String, registry: ComponentRegistry, configuration: Configuration, database: StateDatabase,
@@ -40,7 +42,7 @@ public actor Daemon: Service {
         // SIGHUP is trapped before READY=1: a reload asked for right after must not kill the daemon.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         try await recover()
-        startWorkers(replacing: [:])
+        await startWorkers(replacing: [:])
         notifier.ready(status: status)
         logger.info("ready: \(status)")
         let notifier = notifier
@@ -69,13 +71,14 @@ public actor Daemon: Service {
         logger.info("stopping: no new files; running jobs get \(settings.shutdownGraceSeconds)s to finish")
         await slots.close()
         await withTaskGroup(of: Void.self) { group in
-            for worker in workers.values {
+            for worker in Array(workers.values) + retired {
                 group.addTask { await worker.stop(grace: .seconds(self.settings.shutdownGraceSeconds)) }
             }
         }
         // The dataflows' components (PGP keys among them) are released here, not by the process's
         // exit, which tears down C++ libraries (librnp's Botan) while Swift threads still run.
         workers = [:]
+        retired = []
         configuration.dataflows = []
         logger.info("stopped")
     }
@@ -94,15 +97,16 @@ public actor Daemon: Service {
         }
     }
 
-    private func startWorkers(replacing previous: [String: DataflowWorker]) {
+    private func startWorkers(replacing previous: [String: DataflowWorker]) async {
         let policy = DataflowWorker.Policy(settings)
         for dataflow in configuration.dataflows where dataflow.dataflow.watch {
             guard let zone = dataflow.entryPoints.lazy.compactMap({ ($0.component as? any DropZoneReader)?.dropZone }).first else {
+                logger.info("dataflow \(dataflow.name) reads no local drop zone: it runs with `dropsync run` only")
                 continue
             }
             let worker = DataflowWorker(
                 dataflow: dataflow, zone: zone, executor: executor, slots: slots, policy: policy, logger: logger,
-                predecessor: previous[dataflow.name])
+                predecessorJob: await previous[dataflow.name]?.runningJob)
             workers[dataflow.name] = worker
             Task { await worker.start() }
         }
@@ -110,6 +114,9 @@ public actor Daemon: Service {
 
     private func pollLedger() async {
         for worker in workers.values { await worker.pollLedger() }
+        var running: [DataflowWorker] = []
+        for worker in retired where await !worker.isDone { running.append(worker) }
+        retired = running
     }
 
     /// Loads the configuration again: a valid one replaces the running one (running jobs finish
@@ -125,11 +132,17 @@ public actor Daemon: Service {
             return
         }
         for warning in candidate.diagnostics where warning.isWarning { logger.warning("\(warning.description)") }
+        if candidate.settings != settings {
+            logger.warning("dropsync.json changed: daemon settings take effect at the next restart; the dataflows are reloaded now")
+        }
         configuration = candidate
         let previous = workers
         workers = [:]
-        for worker in previous.values { await worker.retire() }
-        startWorkers(replacing: previous)
+        for worker in previous.values {
+            await worker.retire()
+            retired.append(worker)
+        }
+        await startWorkers(replacing: previous)
         notifier.ready(status: status)
         logger.info("reloaded: \(status)")
     }

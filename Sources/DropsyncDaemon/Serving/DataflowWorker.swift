@@ -25,7 +25,7 @@ actor DataflowWorker {
     }
 
     /// Error codes worth another attempt: the file or the machine may be fine a little later.
-    static let transientCodes: Set = ["FILE_UNREADABLE", "IO_ERROR", "DISK_FULL", "DATABASE_ERROR", "STEP_FAILED"]
+    static let transientCodes: Set = ["FILE_UNREADABLE", "IO_ERROR", "DISK_FULL", "DATABASE_ERROR", "STEP_FAILED", "JOB_FAILED"]
 
     let dataflow: CompiledDataflow
     let zone: DropZoneSettings
@@ -41,23 +41,25 @@ actor DataflowWorker {
     private var pending: [String: DropZoneFile] = [:]
     /// Files waiting out a retry delay: not queued from the ledger meanwhile.
     private var delayed: Set<String> = []
+    /// Files taken from `pending` for a job and not settled yet: not queued from the ledger meanwhile.
+    private var inFlight: Set<String> = []
     private var jobs: Task<Void, Never>?
     private var findings: Task<Void, Never>?
     private var problems: Task<Void, Never>?
     private var retiring = false
-    /// The worker this one replaced at a reload: its last job ends before this one's first.
-    private var predecessor: DataflowWorker?
+    /// The job of the worker this one replaced at a reload: it ends before this one's first.
+    private var predecessorJob: Task<Void, Never>?
 
     init(
         dataflow: CompiledDataflow, zone: DropZoneSettings, executor: JobExecutor, slots: JobSlots, policy: Policy,
-        logger: Logger, predecessor: DataflowWorker?
+        logger: Logger, predecessorJob: Task<Void, Never>?
     ) {
         self.dataflow = dataflow
         self.zone = zone
         self.executor = executor
         self.slots = slots
         self.policy = policy
-        self.predecessor = predecessor
+        self.predecessorJob = predecessorJob
         monitor = DropZoneMonitor(settings: zone, reconcileInterval: policy.reconcileInterval)
         var logger = logger
         logger[metadataKey: "dataflow"] = "\(dataflow.name)"
@@ -91,10 +93,11 @@ actor DataflowWorker {
         findings?.cancel()
     }
 
-    /// Waits for the running job, if any, to end.
-    func finished() async {
-        await jobs?.value
-    }
+    /// The running job's task, if any (a successor waits for it).
+    var runningJob: Task<Void, Never>? { jobs }
+
+    /// Whether a retired worker has nothing running any more.
+    var isDone: Bool { retiring && jobs == nil }
 
     /// Retires, then gives the running job `grace` to end before cancelling it (its writes roll back).
     /// Returns once nothing of the worker runs any more.
@@ -153,11 +156,10 @@ actor DataflowWorker {
     /// `files retry`) that are in the drop zone as the ledger knows them.
     func pollLedger() async {
         guard !retiring, let entries = try? ledger.list(dataflow: dataflow.name, status: .ready, limit: 10_000) else { return }
-        for entry in entries where pending[entry.path] == nil && !delayed.contains(entry.path) {
-            guard let size = entry.size, let modified = entry.modified,
-                  let attributes = try? FileManager.default.attributesOfItem(atPath: entry.path),
-                  (attributes[.size] as? NSNumber)?.int64Value == size else { continue }
-            enqueue(DropZoneFile(dataflow: dataflow.name, location: entry.location, path: entry.path, size: size, modified: modified))
+        for entry in entries where pending[entry.path] == nil && !delayed.contains(entry.path) && !inFlight.contains(entry.path) {
+            guard let size = entry.size, let modified = entry.modified else { continue }
+            let file = DropZoneFile(dataflow: dataflow.name, location: entry.location, path: entry.path, size: size, modified: modified)
+            if PostActions.isPresent(file) { enqueue(file) }
         }
     }
 
@@ -170,15 +172,23 @@ actor DataflowWorker {
     // MARK: Jobs
 
     private func runJobs() async {
-        if let predecessor {
-            await predecessor.finished()
-            self.predecessor = nil
+        if let predecessorJob {
+            await predecessorJob.value
+            self.predecessorJob = nil
         }
         while !retiring && !pending.isEmpty && !Task.isCancelled {
             guard await slots.acquire() else { break }
-            let batch = pending.values.sorted { $0.path < $1.path }.prefix(policy.maxFilesPerJob)
-            for file in batch { pending[file.path] = nil }
-            await runJob(Array(batch))
+            guard !retiring else {
+                await slots.release()
+                break
+            }
+            let batch = Array(pending.values.sorted { $0.path < $1.path }.prefix(policy.maxFilesPerJob))
+            for file in batch {
+                pending[file.path] = nil
+                inFlight.insert(file.path)
+            }
+            await runJob(batch)
+            for file in batch { inFlight.remove(file.path) }
             await slots.release()
         }
         jobs = nil
@@ -187,9 +197,10 @@ actor DataflowWorker {
 
     private func runJob(_ batch: [DropZoneFile]) async {
         var jobLogger = logger
+        var claimed: [DropZoneFile] = []
         do {
-            let batch = zone.skipsDuplicateContent ? try await withoutDuplicates(batch) : batch
-            let claimed = try await ledger.claim(batch, job: nil)
+            let fresh = zone.skipsDuplicateContent ? try await withoutDuplicates(batch) : batch
+            claimed = try await ledger.claim(fresh, job: nil)
             guard !claimed.isEmpty else { return }
             let job = try await executor.prepare(dataflow, trigger: "file", explicitFiles: claimed.map(\.path))
             jobLogger[metadataKey: "job"] = "\(job.context.jobID)"
@@ -199,8 +210,11 @@ actor DataflowWorker {
             log(report, jobLogger)
             try await settle(claimed, report: report, committed: job.context.committedSources, logger: jobLogger)
         } catch {
-            jobLogger.error("the job could not run: \(error)")
-            for file in batch { try? await ledger.settle(file, status: .ready) }
+            // The state database failed us: each claimed file is retried later, as transient.
+            jobLogger.error("the job could not run: \(error)", metadata: ["code": "DATABASE_ERROR"])
+            for file in claimed {
+                try? await fail(file, code: "DATABASE_ERROR", reason: "the job could not run: \(error)", transient: true, logger: jobLogger)
+            }
         }
     }
 
@@ -243,12 +257,18 @@ actor DataflowWorker {
     private func settle(_ claimed: [DropZoneFile], report: JobReport, committed: Set<FileInfo>, logger: Logger) async throws {
         let committedPaths = Set(committed.map(\.path))
         let started = Set(report.files.map(\.path))
+        // A failure that names none of the claimed files (a writer's output file, the store) is
+        // blamed on the files the job had started and not committed.
+        let failureIsAFile = report.failureFile.map { path in claimed.contains { $0.path == path } } ?? false
         for file in claimed {
             if committedPaths.contains(file.path) || (report.status == .succeeded && started.contains(file.path)) {
                 try await ledger.settle(file, status: .succeeded)
                 await finishPostAction(file)
-            } else if report.status == .failed && (report.failureFile == file.path || (report.failureFile == nil && started.contains(file.path))) {
-                try await fail(file, code: report.failureCode ?? "JOB_FAILED", reason: report.failure ?? "the job failed", logger: logger)
+            } else if report.status == .failed
+                && (report.failureFile == file.path || (!failureIsAFile && started.contains(file.path))) {
+                try await fail(
+                    file, code: report.failureCode ?? "JOB_FAILED", reason: report.failure ?? "the job failed",
+                    transient: failureIsAFile ? nil : true, logger: logger)
             } else if report.status == .succeeded {
                 try await ledger.settle(file, status: .failed, error: "the job ended without reading the file")
             } else {
@@ -259,8 +279,9 @@ actor DataflowWorker {
         }
     }
 
-    /// A failure of the file itself: retried later when transient and attempts remain, else final.
-    private func fail(_ file: DropZoneFile, code: String, reason: String, logger: Logger) async throws {
+    /// A failure of the file itself: retried later when transient (by its code, unless told) and
+    /// attempts remain, else final.
+    private func fail(_ file: DropZoneFile, code: String, reason: String, transient: Bool? = nil, logger: Logger) async throws {
         var logger = logger
         logger[metadataKey: "file"] = "\(file.path)"
         logger[metadataKey: "code"] = "\(code)"
@@ -269,11 +290,11 @@ actor DataflowWorker {
             return logger.warning("\(file.path) vanished before it was read")
         }
         let attempts = try ledger.entry(location: file.location, path: file.path)?.attempts ?? policy.maxAttempts
-        if Self.transientCodes.contains(code) && attempts < policy.maxAttempts {
-            let delay = policy.retryBackoff * (1 << min(attempts - 1, 16))
+        if transient ?? Self.transientCodes.contains(code), attempts < policy.maxAttempts {
+            let delay = policy.retryBackoff * (1 << min(max(attempts - 1, 0), 16))
+            delayed.insert(file.path)
             try await ledger.settle(file, status: .ready, error: reason)
             logger.warning("\(file.path) failed (attempt \(attempts) of \(policy.maxAttempts)); retrying in \(delay)")
-            delayed.insert(file.path)
             Task { [weak self] in
                 try? await Task.sleep(for: delay)
                 await self?.retryAfterDelay(file)
@@ -296,8 +317,9 @@ actor DataflowWorker {
     /// reader's params say. A failed move is noted and tried again later; the data is never read
     /// again for it.
     private func finishPostAction(_ file: DropZoneFile) async {
+        // Only the version the ledger settled: a new file under the same name waits for its own job.
         guard let entry = try? ledger.entry(location: file.location, path: file.path), entry.status.isSettled,
-              FileManager.default.fileExists(atPath: file.path) else { return }
+              entry.size == file.size, entry.modified == file.modified, PostActions.isPresent(file) else { return }
         let macros = MacroContext(now: Date(), jobID: entry.job ?? "0")
         do {
             switch (entry.status, zone.afterSuccess, zone.afterFailure) {

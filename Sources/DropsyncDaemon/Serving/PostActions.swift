@@ -1,4 +1,5 @@
 import DropsyncCore
+import DropsyncStore
 import Foundation
 
 /// What happens to a drop-zone file after its job: archived or deleted after success,
@@ -22,6 +23,14 @@ enum PostActions {
         } catch {
             throw DropsyncError("POST_ACTION_FAILED", "cannot move \(path) to \(directory): \(reason(error))", file: path)
         }
+    }
+
+    /// Whether the file is in the drop zone in this version (size and mtime).
+    static func isPresent(_ file: DropZoneFile) -> Bool {
+        var information = stat()
+        guard lstat(file.path, &information) == 0, information.st_mode & S_IFMT == S_IFREG else { return false }
+        let modified = Double(information.st_mtim.tv_sec) + Double(information.st_mtim.tv_nsec) / 1e9
+        return Int64(information.st_size) == file.size && modified == file.modified
     }
 
     static func delete(_ path: String) throws(DropsyncError) {
