@@ -125,7 +125,9 @@ struct FilesCommand: ParsableCommand {
                 do {
                     try FileManager.default.moveItem(atPath: movedTo, toPath: absolute)
                 } catch {
-                    throw CommandFailure("cannot move \(movedTo) back to \(absolute): \(error.localizedDescription)")
+                    throw CommandFailure(
+                        "queued again, but \(movedTo) could not be moved back to \(absolute) (\(error.localizedDescription)): "
+                            + "move it there by hand and the daemon takes it")
                 }
             }
             print("\(absolute): queued again; a running daemon takes it within seconds")

@@ -41,9 +41,11 @@ struct ServeCommand: AsyncParsableCommand {
             }
             throw ExitCode(2)
         }
+        let notifier = SystemdNotifier()
+        if !notifier.isActive { logger.debug("no NOTIFY_SOCKET (not started by systemd): readiness notifications are off") }
         let daemon = Daemon(
             configDirectory: configuration.directory, registry: BuiltinComponents.registry, configuration: configuration,
-            database: try options.openDatabase(configuration.settings), notifier: SystemdNotifier(), logger: logger)
+            database: try options.openDatabase(configuration.settings), notifier: notifier, logger: logger)
         return (daemon, logger)
     }
 }

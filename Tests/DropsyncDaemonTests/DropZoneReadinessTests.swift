@@ -141,18 +141,4 @@ import Glibc
         _ = try #require(await fixture.log.ready(sentinel))
         #expect(fixture.log.findings.allSatisfy { $0.path == sentinel })
     }
-
-    @Test("forget(path:) makes the file's current version be yielded again")
-    func forget() async throws {
-        let fixture = DropZoneFixture()
-        fixture.start()
-        let path = fixture.drop("a.csv")
-        _ = try #require(await fixture.log.ready(path))
-        fixture.monitor.forget(path: path)
-        let readyCount = await fixture.log.until { entries in
-            let count = entries.filter { if case .ready(let file, _) = $0.finding { file.path == path } else { false } }.count
-            return count == 2 ? count : nil
-        }
-        #expect(readyCount == 2)
-    }
 }

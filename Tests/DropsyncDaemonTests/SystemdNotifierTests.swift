@@ -19,8 +19,7 @@ import Testing
         Notification(name: "ready with a status", send: { $0.ready(status: "watching 3 drop zones") }, datagram: "READY=1\nSTATUS=watching 3 drop zones"),
         Notification(name: "stopping", send: { $0.stopping() }, datagram: "STOPPING=1"),
         Notification(name: "watchdog", send: { $0.watchdog() }, datagram: "WATCHDOG=1"),
-        Notification(name: "status", send: { $0.status("2 jobs running") }, datagram: "STATUS=2 jobs running"),
-        Notification(name: "a status's newlines", send: { $0.status("bad\nconfig") }, datagram: "STATUS=bad config"),
+        Notification(name: "a status's newlines", send: { $0.ready(status: "bad\nconfig") }, datagram: "READY=1\nSTATUS=bad config"),
     ]
 
     @Test("each notification is one datagram with exactly its assignments", arguments: notifications)

@@ -42,8 +42,7 @@ public struct DaemonSettings: Sendable, Equatable {
                 } else {
                     problem("one of \"debug\", \"info\", \"warning\", \"error\"")
                 }
-            case "maxConcurrentJobs", "reconciliationIntervalSeconds", "shutdownGraceSeconds", "maxAttempts", "retryBackoffSeconds",
-                 "maxFilesPerJob":
+            case let name where numbers[name] != nil:
                 guard let number = field.value.intValue, number > 0 else {
                     problem("a positive integer")
                     continue

@@ -7,9 +7,6 @@ import Synchronization
 final class DropZoneMailbox: Sendable {
     struct Requests {
         var stop = false
-        var rescan = false
-        /// Paths whose yielded findings are to be forgotten.
-        var forget: [String] = []
     }
 
     /// Readable while requests wait; -1 if `pipe` failed (the thread then wakes up every second anyway).
@@ -44,9 +41,6 @@ final class DropZoneMailbox: Sendable {
     func take() -> Requests {
         var bytes = [UInt8](repeating: 0, count: 256)
         while read(wakeDescriptor, &bytes, bytes.count) == bytes.count {}
-        return requests.withLock { requests in
-            defer { requests.forget = []; requests.rescan = false }
-            return requests
-        }
+        return requests.withLock { $0 }
     }
 }

@@ -78,12 +78,6 @@ public final class DropZoneMonitor: Sendable {
     /// Trouble with the directory itself, for the log (the latest 100 kept until read).
     public func problems() -> AsyncStream<DropZoneProblem> { problemStream }
 
-    /// Asks for a full listing now (after `files retry`, and at start after reclaiming).
-    public func rescan() { mailbox.post { $0.rescan = true } }
-
-    /// Forgets what was yielded for `path`, so its current version is judged and yielded again.
-    public func forget(path: String) { mailbox.post { $0.forget.append(path) } }
-
     /// Ends both streams, closes the inotify descriptor and waits for the thread to end.
     public func stop() {
         let previous = lifecycle.withLock { lifecycle in

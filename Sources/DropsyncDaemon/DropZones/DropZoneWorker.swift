@@ -39,11 +39,8 @@ final class DropZoneWorker {
             waitForWork()
             let requests = mailbox.take()
             if requests.stop { return }
-            for path in requests.forget where path.hasPrefix(directory + "/") {
-                tracker.forgetYielded(String(path.dropFirst(directory.count + 1)))
-            }
             if watch != nil { handleEvents() }
-            if watch != nil, listingWanted || requests.rescan || ContinuousClock.now >= nextReconcile { listDirectory() }
+            if watch != nil, listingWanted || ContinuousClock.now >= nextReconcile { listDirectory() }
             tracker.recheckDue()
         }
     }

@@ -89,12 +89,6 @@ final class ReadinessTracker {
         rechecks.removeAll()
     }
 
-    /// Forgets what was yielded for `name`, and judges it again.
-    func forgetYielded(_ shown: String) {
-        states[shown]?.yielded = nil
-        observe(states[shown]?.name ?? DropZoneName(shown))
-    }
-
     /// Judges again the files whose recheck time has come.
     func recheckDue() {
         for (deadline, shown) in rechecks.removeDue(at: .now) {

@@ -40,9 +40,6 @@ public struct SystemdNotifier: Sendable {
     /// "WATCHDOG=1": call at least every `watchdogInterval`.
     public func watchdog() { send(["WATCHDOG=1"]) }
 
-    /// "STATUS=…", shown by `systemctl status`; newlines become spaces.
-    public func status(_ text: String) { send(["STATUS=" + Self.singleLine(text)]) }
-
     private func send(_ assignments: [String]) {
         guard let address, let socket = try? UnixDatagramSocket() else { return }
         try? socket.send(Array(assignments.joined(separator: "\n").utf8), to: address)
