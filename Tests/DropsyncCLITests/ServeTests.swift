@@ -117,6 +117,26 @@ import Testing
         #expect(jobs.arrayValue?.count == 1)
     }
 
+    @Test("a failure outside the file (the output cannot be written) is retried with backoff, then final")
+    func outputFailureRetriedThenFinal() throws {
+        let flow = """
+            { "name": "fans", "steps": [
+              { "id": "read", "type": "datasource.read.local", "params": { "path": "../inbound", "stableFor": 0.3 }, "next": ["gunzip"] },
+              { "id": "gunzip", "type": "file.uncompress.gzip", "next": ["copy"] },
+              { "id": "copy", "type": "datasource.write.local", "params": { "path": "../not-a-directory" } } ] }
+            """
+        let fixture = DaemonFixture(flow: flow, settings: #"{ "retryBackoffSeconds": 1, "maxAttempts": 2 }"#)
+        fixture.scratch.write("not-a-directory", "a file where the output directory should be")
+        #expect(try fixture.start())
+        try fixture.drop("a.csv.gz", uids: ["o1"])
+        #expect(try fixture.waitUntil { try fixture.status(of: "a.csv.gz") == "failed" })
+        let entry = try #require(try fixture.files()["a.csv.gz"])
+        #expect(entry["attempts"] == .int(2))
+        let jobs = try DropsyncCommand.json(["jobs", "--json"] + fixture.locations, in: fixture.scratch)
+        #expect(jobs.arrayValue?.count == 2)
+        #expect(fixture.daemon?.stderrSoFar.contains("retrying in 1") == true)
+    }
+
     @Test("SIGHUP reloads a valid configuration and refuses an invalid one; notifications come in order")
     func reload() throws {
         let fixture = DaemonFixture()
