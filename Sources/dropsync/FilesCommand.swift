@@ -72,16 +72,11 @@ struct FilesCommand: ParsableCommand {
             abstract: "Explains what happened to a file: when it was seen, why it was judged ready, its job, the outcome.")
 
         @OptionGroup var options: GlobalOptions
-
-        @Argument(help: "The file's path in its drop zone.")
-        var path: String
+        @OptionGroup var file: LedgerFile
 
         func run() throws {
             let database = try options.openDatabase()
-            let absolute = URL(fileURLWithPath: path).standardized.path
-            guard let entry = try database.ledger.entries(path: absolute).first else {
-                throw CommandFailure("the ledger has no file \(absolute)")
-            }
+            let entry = try file.entry(in: database.ledger)
             var lines = ["\(entry.path)", "  dataflow     \(entry.dataflow ?? "-") (\(entry.location))"]
             lines.append("  first seen   \(UTCDateFormat.iso8601(entry.firstSeen))")
             if let size = entry.size { lines.append("  size         \(size) bytes") }
@@ -103,16 +98,12 @@ struct FilesCommand: ParsableCommand {
             abstract: "Queues a failed or quarantined file again (a quarantined one is moved back into its drop zone first).")
 
         @OptionGroup var options: GlobalOptions
-
-        @Argument(help: "The file's path in its drop zone.")
-        var path: String
+        @OptionGroup var file: LedgerFile
 
         func run() async throws {
             let ledger = try options.openDatabase().ledger
-            let absolute = URL(fileURLWithPath: path).standardized.path
-            guard let entry = try ledger.entries(path: absolute).first else {
-                throw CommandFailure("the ledger has no file \(absolute)")
-            }
+            let entry = try file.entry(in: ledger)
+            let absolute = entry.path
             guard entry.status == .failed || entry.status == .quarantined else {
                 throw CommandFailure("\(absolute) is \(entry.status.rawValue); only failed or quarantined files can be retried")
             }
@@ -132,5 +123,20 @@ struct FilesCommand: ParsableCommand {
             }
             print("\(absolute): queued again; a running daemon takes it within seconds")
         }
+    }
+}
+
+/// The file argument of `files why` and `files retry`, and its ledger entry.
+struct LedgerFile: ParsableArguments {
+    @Argument(help: "The file's path in its drop zone.")
+    var path: String
+
+    /// The file's most recent entry; a failure naming the path when the ledger has none.
+    func entry(in ledger: LedgerStore) throws -> LedgerEntry {
+        let absolute = URL(fileURLWithPath: path).standardized.path
+        guard let entry = try ledger.entries(path: absolute).first else {
+            throw CommandFailure("the ledger has no file \(absolute)")
+        }
+        return entry
     }
 }
