@@ -3,9 +3,9 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-BUILD_DEPS := pkg-config zlib1g-dev libsqlite3-dev libjemalloc-dev librnp-dev
+BUILD_DEPS := pkg-config zlib1g-dev libsqlite3-dev libjemalloc-dev librnp-dev libssh2-1-dev
 RUN_DEPS := gzip gnupg
-TEST_DEPS := $(BUILD_DEPS) $(RUN_DEPS) sqlite3 python3 systemd
+TEST_DEPS := $(BUILD_DEPS) $(RUN_DEPS) sqlite3 python3 systemd openssh-server openssh-client
 BIN := .build/debug/dropsync
 RUN_STATE := .run/state
 RUN_FLAGS := --config conf.d --state-dir $(RUN_STATE)

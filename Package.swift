@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "Gzip", dependencies: ["CZlib", "DropsyncCore"]),
         .systemLibrary(name: "CRNP", pkgConfig: "librnp", providers: [.apt(["librnp-dev"])]),
         .target(name: "PGP", dependencies: ["CRNP", "DropsyncCore"]),
+        .systemLibrary(name: "CSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+        .target(name: "SFTP", dependencies: ["CSSH2", "DropsyncCore"]),
         .target(
             name: "DropsyncStore",
             dependencies: ["DropsyncCore", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -40,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "dropsync",
             dependencies: [
-                "DropsyncCore", "DropsyncDaemon", "DropsyncComponents", "DropsyncStore", "PGP",
+                "DropsyncCore", "DropsyncDaemon", "DropsyncComponents", "DropsyncStore", "PGP", "SFTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -7,6 +7,6 @@ struct Dropsync: AsyncParsableCommand {
         abstract: "Runs IdentitySync-style dataflows on drop-zone files, with its state in SQLite.",
         subcommands: [
             CheckCommand.self, RunCommand.self, JobsCommand.self, JobCommand.self, AccountsCommand.self,
-            ServeCommand.self, FilesCommand.self, ComponentsCommand.self, GraphCommand.self, PGPCommand.self,
+            ServeCommand.self, FilesCommand.self, ComponentsCommand.self, GraphCommand.self, PGPCommand.self, SFTPCommand.self,
         ])
 }

@@ -1,0 +1,67 @@
+import CSSH2
+import DropsyncCore
+import Foundation
+
+/// An SSH session over its own TCP connection (libssh2, blocking mode): handshake done, the
+/// server's host key known, not yet authenticated. Use from one thread at a time.
+public final class SSHSession {
+    private let connection: TCPConnection
+    private let session: OpaquePointer
+    public let hostKey: SSHHostKey
+
+    /// libssh2's global state, set up once per process.
+    private static let libraryReady: Bool = libssh2_init(0) == 0
+
+    /// Connects and runs the key exchange; `hostKeyTypes` (libssh2 method names, comma-separated)
+    /// restricts which host key the server may present.
+    public init(host: String, port: Int, timeout: Duration = .seconds(30), hostKeyTypes: String? = nil) throws(DropsyncError) {
+        guard Self.libraryReady, let session = dropsync_ssh2_session_init() else {
+            throw DropsyncError("SSH_FAILED", "libssh2 could not start")
+        }
+        self.session = session
+        do {
+            connection = try TCPConnection(host: host, port: port, timeout: timeout)
+        } catch {
+            libssh2_session_free(session)
+            throw error
+        }
+        libssh2_session_set_blocking(session, 1)
+        libssh2_session_set_timeout(session, Int(timeout.components.seconds * 1000))
+        if let hostKeyTypes { libssh2_session_method_pref(session, LIBSSH2_METHOD_HOSTKEY, hostKeyTypes) }
+        guard libssh2_session_handshake(session, connection.descriptor) == 0 else {
+            let reason = Self.lastError(session)
+            libssh2_session_free(session)
+            throw DropsyncError("SSH_HANDSHAKE_FAILED", "SSH handshake with \(host) port \(port) failed: \(reason)")
+        }
+        var length = 0
+        var type: Int32 = 0
+        guard let key = libssh2_session_hostkey(session, &length, &type),
+              let digest = libssh2_hostkey_hash(session, LIBSSH2_HOSTKEY_HASH_SHA256) else {
+            libssh2_session_free(session)
+            throw DropsyncError("SSH_HANDSHAKE_FAILED", "\(host) port \(port) presented no host key")
+        }
+        let blob = key.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+        let hash = digest.withMemoryRebound(to: UInt8.self, capacity: 32) { Array(UnsafeBufferPointer(start: $0, count: 32)) }
+        hostKey = SSHHostKey(type: Self.typeName(blob), blob: blob, fingerprint: SSHHostKey.fingerprint(sha256: hash))
+    }
+
+    deinit {
+        _ = dropsync_ssh2_session_disconnect(session, "bye")
+        libssh2_session_free(session)
+    }
+
+    /// The algorithm name at the start of the key blob (a length-prefixed string).
+    private static func typeName(_ blob: [UInt8]) -> String {
+        guard blob.count >= 4 else { return "unknown" }
+        let length = Int(blob[0]) << 24 | Int(blob[1]) << 16 | Int(blob[2]) << 8 | Int(blob[3])
+        guard blob.count >= 4 + length else { return "unknown" }
+        return String(decoding: blob[4..<(4 + length)], as: UTF8.self)
+    }
+
+    static func lastError(_ session: OpaquePointer) -> String {
+        var message: UnsafeMutablePointer<CChar>?
+        var length: Int32 = 0
+        libssh2_session_last_error(session, &message, &length, 0)
+        return message.map { String(cString: $0) } ?? "unknown error"
+    }
+}

@@ -1,0 +1,60 @@
+import DropsyncCore
+import Foundation
+
+/// A connected TCP socket, closed when released.
+final class TCPConnection {
+    let descriptor: Int32
+
+    /// Connects to `host:port` (any address the name resolves to), giving up after `timeout`.
+    init(host: String, port: Int, timeout: Duration) throws(DropsyncError) {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_family = AF_UNSPEC
+        var found: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &found)
+        guard status == 0, let first = found else {
+            throw DropsyncError("CONNECTION_FAILED", "cannot resolve \(host): \(String(cString: gai_strerror(status)))")
+        }
+        defer { freeaddrinfo(first) }
+        var lastError: Int32 = 0
+        var address: UnsafeMutablePointer<addrinfo>? = first
+        while let current = address {
+            address = current.pointee.ai_next
+            let candidate = socket(current.pointee.ai_family, current.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), current.pointee.ai_protocol)
+            guard candidate >= 0 else { continue }
+            if Self.connect(candidate, current.pointee.ai_addr, current.pointee.ai_addrlen, timeout: timeout, error: &lastError) {
+                descriptor = candidate
+                return
+            }
+            close(candidate)
+        }
+        throw DropsyncError("CONNECTION_FAILED", "cannot connect to \(host) port \(port): \(String(cString: strerror(lastError)))")
+    }
+
+    deinit { close(descriptor) }
+
+    /// A non-blocking connect waited on with `poll`, then back to blocking mode.
+    private static func connect(
+        _ socket: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: socklen_t, timeout: Duration, error: inout Int32
+    ) -> Bool {
+        let flags = fcntl(socket, F_GETFL)
+        _ = fcntl(socket, F_SETFL, flags | O_NONBLOCK)
+        defer { _ = fcntl(socket, F_SETFL, flags) }
+        if Glibc.connect(socket, address, length) == 0 { return true }
+        guard errno == EINPROGRESS else {
+            error = errno
+            return false
+        }
+        var waiter = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
+        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        guard poll(&waiter, 1, milliseconds) == 1 else {
+            error = ETIMEDOUT
+            return false
+        }
+        var result: Int32 = 0
+        var size = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(socket, SOL_SOCKET, SO_ERROR, &result, &size)
+        error = result
+        return result == 0
+    }
+}

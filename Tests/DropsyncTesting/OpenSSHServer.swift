@@ -1,0 +1,103 @@
+import Foundation
+
+/// A real OpenSSH `sshd` on loopback for the tests: its own configuration, host keys (Ed25519,
+/// ECDSA, RSA) and a free port, in a temporary directory; killed (SIGKILL) and reaped when released
+/// (`SpawnedProcess`).
+public final class OpenSSHServer: @unchecked Sendable {
+    public let port: Int
+    public let directory: TemporaryDirectory
+    private let process: SpawnedProcess
+
+    /// The host key types generated, as `ssh-keygen -t` names them.
+    public static let keyTypes = ["ed25519", "ecdsa", "rsa"]
+
+    public init() throws {
+        let directory = TemporaryDirectory("sshd")
+        self.directory = directory
+        for type in Self.keyTypes {
+            try Self.run("/usr/bin/ssh-keygen", ["-q", "-t", type, "-N", "", "-f", directory.path + "/host_\(type)"])
+        }
+        // sshd started as root wants its privilege separation directory.
+        if geteuid() == 0 { try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true) }
+        let port = try Self.freePort()
+        self.port = port
+        let configuration = """
+            Port \(port)
+            ListenAddress 127.0.0.1
+            \(Self.keyTypes.map { "HostKey \(directory.path)/host_\($0)" }.joined(separator: "\n"))
+            PidFile \(directory.path)/sshd.pid
+            UsePAM no
+            StrictModes no
+            AuthorizedKeysFile \(directory.path)/authorized_keys
+            Subsystem sftp internal-sftp
+            LogLevel ERROR
+            """
+        directory.write("sshd_config", configuration)
+        process = try SpawnedProcess("/usr/sbin/sshd", ["-D", "-e", "-f", directory.path + "/sshd_config"], log: directory.path + "/sshd.log")
+        guard Self.waitForListener(port: port, deadline: .now + .seconds(30)), process.isRunning else {
+            throw ServerFailure(log: directory.readText("sshd.log") ?? "")
+        }
+    }
+
+    /// A host key's public half as `ssh-keygen` wrote it (`type base64 comment`).
+    public func publicKey(_ type: String) -> String { directory.readText("host_\(type).pub") ?? "" }
+
+    /// The fingerprint OpenSSH shows for a host key (`SHA256:…`).
+    public func fingerprint(_ type: String) throws -> String {
+        let output = try Self.run("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", directory.path + "/host_\(type).pub"])
+        return String(output.split(separator: " ")[1])
+    }
+
+    public struct ServerFailure: Error, CustomStringConvertible {
+        public let log: String
+        public var description: String { "sshd did not start: \(log)" }
+    }
+
+    @discardableResult
+    private static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A port nobody listens on right now (bound to port 0, then released).
+    private static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
+            }
+        }
+        guard bound else { throw POSIXError(.EADDRNOTAVAIL) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func waitForListener(port: Int, deadline: ContinuousClock.Instant) -> Bool {
+        while ContinuousClock.now < deadline {
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = UInt16(port).bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            }
+            close(descriptor)
+            if connected { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+}
