@@ -29,7 +29,7 @@ let package = Package(
         .target(
             name: "DropsyncStore",
             dependencies: ["DropsyncCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "DropsyncComponents", dependencies: ["DropsyncCore", "DropsyncStore", "Gzip", "PGP"]),
+        .target(name: "DropsyncComponents", dependencies: ["DropsyncCore", "DropsyncStore", "Gzip", "PGP", "SFTP"]),
         .target(name: "DropsyncEngine", dependencies: ["DropsyncCore"]),
         .target(
             name: "DropsyncDaemon",

@@ -6,6 +6,7 @@ public enum BuiltinComponents {
     public static let registry = ComponentRegistry([
         // Readers
         LocalReadStep.self,
+        SFTPReadStep.self,
         // File steps
         GzipUncompressStep.self,
         GzipCompressStep.self,

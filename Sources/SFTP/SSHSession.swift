@@ -6,7 +6,7 @@ import Foundation
 /// server's host key known, not yet authenticated. Use from one thread at a time.
 public final class SSHSession {
     private let connection: TCPConnection
-    private let session: OpaquePointer
+    let handle: OpaquePointer
     public let hostKey: SSHHostKey
 
     /// libssh2's global state, set up once per process.
@@ -18,7 +18,7 @@ public final class SSHSession {
         guard Self.libraryReady, let session = dropsync_ssh2_session_init() else {
             throw DropsyncError("SSH_FAILED", "libssh2 could not start")
         }
-        self.session = session
+        self.handle = session
         do {
             connection = try TCPConnection(host: host, port: port, timeout: timeout)
         } catch {
@@ -46,8 +46,28 @@ public final class SSHSession {
     }
 
     deinit {
-        _ = dropsync_ssh2_session_disconnect(session, "bye")
-        libssh2_session_free(session)
+        _ = dropsync_ssh2_session_disconnect(handle, "bye")
+        libssh2_session_free(handle)
+    }
+
+    /// Logs in; throws `AUTHENTICATION_FAILED` (not worth retrying) naming the user, never the secret.
+    func authenticate(username: String, credential: SSHCredential) throws(DropsyncError) {
+        let status: Int32
+        switch credential {
+        case .password(let password):
+            status = libssh2_userauth_password_ex(
+                handle, username, UInt32(username.utf8.count), password, UInt32(password.utf8.count), nil)
+        case .privateKey(let key, let passphrase):
+            status = key.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { characters in
+                    libssh2_userauth_publickey_frommemory(
+                        handle, username, username.utf8.count, nil, 0, characters.baseAddress, characters.count, passphrase)
+                }
+            }
+        }
+        guard status == 0 else {
+            throw DropsyncError("AUTHENTICATION_FAILED", "the server refused the login of \(username): \(Self.lastError(handle))")
+        }
     }
 
     /// The algorithm name at the start of the key blob (a length-prefixed string).

@@ -39,6 +39,26 @@ public final class OpenSSHServer: @unchecked Sendable {
         }
     }
 
+    /// The user the tests log in as: whoever runs them (sshd, run by them, accepts no one else).
+    public static var username: String { String(cString: getpwuid(geteuid()).pointee.pw_name) }
+
+    /// A new Ed25519 login key for `username`, authorized on this server; returns its private key file.
+    public func authorizeNewUserKey() throws -> String {
+        let path = directory.path + "/user_key_\(UUID().uuidString.prefix(6))"
+        try Self.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path])
+        let authorized = (directory.readText("authorized_keys") ?? "") + (try String(contentsOfFile: path + ".pub", encoding: .utf8))
+        directory.write("authorized_keys", authorized)
+        return path
+    }
+
+    /// known_hosts lines for this server's keys.
+    public var knownHostsLines: String {
+        Self.keyTypes.map { type in
+            let fields = publicKey(type).split(separator: " ")
+            return "[127.0.0.1]:\(port) \(fields[0]) \(fields[1])"
+        }.joined(separator: "\n") + "\n"
+    }
+
     /// A host key's public half as `ssh-keygen` wrote it (`type base64 comment`).
     public func publicKey(_ type: String) -> String { directory.readText("host_\(type).pub") ?? "" }
 

@@ -31,16 +31,14 @@ public struct LocalReadStep: DropZoneReader {
     let directory: String
     /// Checked at load; compiled in `run` (a `Regex` is not `Sendable`).
     let fileNamePattern: String
-    let sortByTime: Bool
-    let descending: Bool
+    let order: SourceFiles
     public let dropZone: DropZoneSettings
 
     public init(params: Params) throws(ParamError) {
         directory = URL(fileURLWithPath: try params.path("path")).standardized.path
         _ = try params.regex("fileNameRegex")
         fileNamePattern = params.string("fileNameRegex") ?? ".*"
-        sortByTime = params.string("sortBy") == "time"
-        descending = params.string("sortOrder") == "DESC"
+        order = SourceFiles(params)
         dropZone = try DropZoneParams.settings(params, directory: directory, fileNamePattern: fileNamePattern)
     }
 
@@ -101,12 +99,7 @@ public struct LocalReadStep: DropZoneReader {
             sources.append(Source(name: name, path: path, location: "local:" + directory,
                                   modified: Self.seconds(information.st_mtim), openPath: openPath, mustExist: false))
         }
-        return sources.sorted { first, second in
-            let ascending = sortByTime && first.modified != second.modified
-                ? first.modified < second.modified
-                : first.name < second.name
-            return descending ? !ascending : ascending
-        }
+        return order.ordered(sources, name: \.name, modified: \.modified)
     }
 
     /// The files the job names, each checked before any is read. A file of this reader's own
@@ -143,18 +136,7 @@ public struct LocalReadStep: DropZoneReader {
         let information = try file.status()
         let info = FileInfo(name: source.name, path: source.path, location: source.location,
                             size: Int64(information.st_size), modified: Self.seconds(information.st_mtim))
-        step.job.sourceStarted(info)
-        step.job.totalBytes.add(Int(information.st_size))
-        step.metrics.output.add(1)
-        guard try await step.output.send(.fileStart(info)) else { return false }
-        while true {
-            let chunk = try file.read(upTo: Self.chunkSize)
-            if chunk.isEmpty { break }
-            step.job.bytesRead.add(chunk.count)
-            step.metrics.bytesOut.add(chunk.count)
-            guard try await step.output.send(.bytes(chunk)), !step.job.limit.isExhausted else { return false }
-        }
-        return try await step.output.send(.fileEnd)
+        return try await SourceFiles.send(info, step) { try file.read(upTo: Self.chunkSize) }
     }
 
     /// Opens a source; nil for a listed file that vanished since the listing.

@@ -1,0 +1,40 @@
+import DropsyncCore
+
+/// What every file reader does the same way: order its listing (`sortBy`, `sortOrder`) and send
+/// each file downstream.
+struct SourceFiles: Sendable {
+    let sortByTime: Bool
+    let descending: Bool
+
+    init(_ params: Params) {
+        sortByTime = params.string("sortBy") == "time"
+        descending = params.string("sortOrder") == "DESC"
+    }
+
+    /// `items` by name, or by modification time (then name), ascending or descending.
+    func ordered<Item>(_ items: [Item], name: (Item) -> String, modified: (Item) -> Double) -> [Item] {
+        items.sorted { first, second in
+            let ascending = sortByTime && modified(first) != modified(second)
+                ? modified(first) < modified(second)
+                : name(first) < name(second)
+            return descending ? !ascending : ascending
+        }
+    }
+
+    /// Sends one file as `fileStart`, chunks from `nextChunk` (empty at the end), `fileEnd`,
+    /// counting it for the job and the step; false when the reader should stop.
+    static func send(_ info: FileInfo, _ step: StepRun, nextChunk: () throws -> [UInt8]) async throws -> Bool {
+        step.job.sourceStarted(info)
+        step.job.totalBytes.add(Int(info.size ?? 0))
+        step.metrics.output.add(1)
+        guard try await step.output.send(.fileStart(info)) else { return false }
+        while true {
+            let chunk = try nextChunk()
+            if chunk.isEmpty { break }
+            step.job.bytesRead.add(chunk.count)
+            step.metrics.bytesOut.add(chunk.count)
+            guard try await step.output.send(.bytes(chunk)), !step.job.limit.isExhausted else { return false }
+        }
+        return try await step.output.send(.fileEnd)
+    }
+}

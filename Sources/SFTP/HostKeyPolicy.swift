@@ -1,0 +1,57 @@
+import DropsyncCore
+import Foundation
+
+/// How a server's host key is checked; there is no way to skip the check. Messages show the
+/// fingerprint the server offered, so an operator can compare it with the partner's.
+public enum HostKeyPolicy: Sendable, Equatable {
+    /// Lines of a known_hosts file (plain host names, `[host]:port` for other ports; hashed
+    /// names are not read).
+    case knownHosts([String])
+    /// One pinned fingerprint, `SHA256:…` as OpenSSH shows it.
+    case fingerprint(String)
+
+    /// The host key algorithms to ask the server for: those the known_hosts file has for this
+    /// host, so that the server presents a key we can check; else the strongest first.
+    func algorithms(host: String, port: Int) -> String {
+        let types = Set(entries(host: host, port: port).map(\.type))
+        let known = HostKeyScan.algorithms.filter(types.contains)
+        return (known.isEmpty ? HostKeyScan.algorithms : known).joined(separator: ",")
+    }
+
+    /// Throws `HOST_KEY_UNKNOWN` or `HOST_KEY_MISMATCH` unless `key` is the expected one.
+    func verify(_ key: SSHHostKey, host: String, port: Int) throws(DropsyncError) {
+        let offered = "\(host) port \(port) offered the \(key.type) key \(key.fingerprint)"
+        switch self {
+        case .fingerprint(let pinned):
+            let expected = pinned.hasPrefix("SHA256:") ? pinned : "SHA256:" + pinned
+            guard key.fingerprint == expected else {
+                throw DropsyncError("HOST_KEY_MISMATCH", "\(offered), not the pinned \(expected): connection refused")
+            }
+        case .knownHosts:
+            let known = entries(host: host, port: port)
+            if known.contains(where: { $0.type == key.type && $0.base64 == key.base64 }) { return }
+            if known.isEmpty {
+                throw DropsyncError(
+                    "HOST_KEY_UNKNOWN",
+                    "\(offered), which knownHosts does not list: connection refused. If the partner confirms the fingerprint, "
+                        + "add: \(key.knownHostsLine(host: host, port: port))")
+            }
+            throw DropsyncError("HOST_KEY_MISMATCH", "\(offered), which differs from the key knownHosts lists for it: connection refused")
+        }
+    }
+
+    private func entries(host: String, port: Int) -> [(type: String, base64: String)] {
+        guard case .knownHosts(let lines) = self else { return [] }
+        let name = port == 22 ? host : "[\(host)]:\(port)"
+        return lines.compactMap { line in
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard fields.count >= 3, !line.hasPrefix("#"),
+                  fields[0].split(separator: ",").contains(where: { $0 == name }) else { return nil }
+            return (String(fields[1]), String(fields[2]))
+        }
+    }
+}
+
+extension SSHHostKey {
+    var base64: String { Data(blob).base64EncodedString() }
+}

@@ -1,0 +1,98 @@
+import CSSH2
+import DropsyncCore
+
+/// One entry of a remote directory.
+public struct SFTPEntry: Sendable, Hashable {
+    public var name: String
+    public var size: Int64
+    /// Seconds since 1970 (SFTP v3 gives whole seconds).
+    public var modified: Double
+    public var isRegularFile: Bool
+}
+
+/// An authenticated SFTP connection: list directories and read files, streaming. Every call
+/// blocks: use it from a thread of its own, one caller at a time.
+public final class SFTPClient {
+    private let session: SSHSession
+    private let sftp: OpaquePointer
+    public let location: String
+
+    /// Connects, checks the host key by `policy` (before sending any credential), logs in.
+    public init(
+        host: String, port: Int, username: String, credential: SSHCredential, policy: HostKeyPolicy, timeout: Duration
+    ) throws(DropsyncError) {
+        session = try SSHSession(host: host, port: port, timeout: timeout, hostKeyTypes: policy.algorithms(host: host, port: port))
+        try policy.verify(session.hostKey, host: host, port: port)
+        try session.authenticate(username: username, credential: credential)
+        guard let sftp = libssh2_sftp_init(session.handle) else {
+            throw DropsyncError("SFTP_FAILED", "the SFTP subsystem did not start on \(host): \(SSHSession.lastError(session.handle))")
+        }
+        self.sftp = sftp
+        location = "sftp://\(username)@\(host):\(port)"
+    }
+
+    deinit { libssh2_sftp_shutdown(sftp) }
+
+    /// The entries of `directory` (without `.` and `..`).
+    public func list(_ directory: String) throws(DropsyncError) -> [SFTPEntry] {
+        guard let handle = libssh2_sftp_open_ex(sftp, directory, UInt32(directory.utf8.count), 0, 0, LIBSSH2_SFTP_OPENDIR) else {
+            throw failure("cannot list \(directory)")
+        }
+        defer { libssh2_sftp_close_handle(handle) }
+        var entries: [SFTPEntry] = []
+        var name = [CChar](repeating: 0, count: 1024)
+        var attributes = LIBSSH2_SFTP_ATTRIBUTES()
+        while true {
+            let length = libssh2_sftp_readdir_ex(handle, &name, name.count, nil, 0, &attributes)
+            if length == 0 { break }
+            guard length > 0 else { throw failure("cannot list \(directory)") }
+            let text = String(decoding: name.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            guard text != ".", text != ".." else { continue }
+            entries.append(SFTPEntry(
+                name: text, size: Int64(attributes.filesize), modified: Double(attributes.mtime),
+                isRegularFile: attributes.permissions & UInt(LIBSSH2_SFTP_S_IFMT) == UInt(LIBSSH2_SFTP_S_IFREG)))
+        }
+        return entries
+    }
+
+    /// Opens `path` for reading.
+    public func open(_ path: String) throws(DropsyncError) -> SFTPFile {
+        guard let handle = libssh2_sftp_open_ex(sftp, path, UInt32(path.utf8.count), UInt(LIBSSH2_FXF_READ), 0, LIBSSH2_SFTP_OPENFILE) else {
+            throw failure("cannot open \(path)")
+        }
+        return SFTPFile(client: self, handle: handle, path: path)
+    }
+
+    func failure(_ what: String) -> DropsyncError {
+        let status = libssh2_sftp_last_error(sftp)
+        let reason = status == 2 ? "no such file" : status == 3 ? "permission denied" : SSHSession.lastError(session.handle)
+        return DropsyncError(status == 2 ? "FILE_NOT_FOUND" : "SFTP_FAILED", "\(location): \(what): \(reason)")
+    }
+}
+
+/// A remote file open for reading; closed when released.
+public final class SFTPFile {
+    private let client: SFTPClient
+    private let handle: OpaquePointer
+    public let path: String
+
+    init(client: SFTPClient, handle: OpaquePointer, path: String) {
+        self.client = client
+        self.handle = handle
+        self.path = path
+    }
+
+    deinit { libssh2_sftp_close_handle(handle) }
+
+    /// The next bytes, up to `maximum` (libssh2 keeps several read requests in flight for a large
+    /// buffer); empty at the end of the file.
+    public func read(upTo maximum: Int) throws(DropsyncError) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: maximum)
+        let count = buffer.withUnsafeMutableBufferPointer { pointer in
+            pointer.withMemoryRebound(to: CChar.self) { libssh2_sftp_read(handle, $0.baseAddress, $0.count) }
+        }
+        guard count >= 0 else { throw client.failure("cannot read \(path)") }
+        buffer.removeSubrange(count...)
+        return buffer
+    }
+}

@@ -1,0 +1,74 @@
+import DropsyncCore
+import DropsyncTesting
+import Foundation
+import Testing
+
+/// `datasource.read.sftp` through `dropsync run`, against a real OpenSSH server on loopback.
+@Suite struct SFTPReadTests {
+    let scratch = TemporaryDirectory("sftp-read")
+
+    /// A drop directory on the "partner's" server with one gzip'd CSV, a dotfile and a name with a
+    /// newline; a flow reading it into the account store with `hostKey` as the key check.
+    func prepare(_ server: OpenSSHServer, hostKey: String) throws -> String {
+        let remote = scratch.path + "/remote"
+        scratch.write("remote/fans.csv.gz", DaemonFixture.gzipCSV(uids: ["s1", "s2"]))
+        scratch.write("remote/.hidden.csv.gz", "not read")
+        scratch.write("remote/bad\nname.csv.gz", "not read")
+        let key = try server.authorizeNewUserKey()
+        scratch.write("conf.d/sftp.json", """
+            { "name": "sftp-fans", "steps": [
+              { "id": "read", "type": "datasource.read.sftp", "params": {
+                  "host": "127.0.0.1", "port": \(server.port), "username": "\(OpenSSHServer.username)",
+                  "privateKey": { "file": "\(key)" }, "remotePath": "\(remote)", \(hostKey) },
+                "next": ["gunzip"] },
+              { "id": "gunzip", "type": "file.uncompress.gzip", "next": ["parse"] },
+              { "id": "parse", "type": "file.parse.dsv", "next": ["write"] },
+              { "id": "write", "type": "datasource.write.account" } ] }
+            """)
+        return key
+    }
+
+    func dropsync(_ arguments: String...) throws -> DropsyncCommand.Result {
+        try DropsyncCommand.run(arguments + ["--config", scratch.path + "/conf.d", "--state-dir", scratch.path + "/state"], in: scratch)
+    }
+
+    @Test("a partner's SFTP directory is imported, its host key checked against knownHosts; odd names are passed over")
+    func importsOverSFTP() throws {
+        let server = try OpenSSHServer()
+        scratch.write("conf.d/known_hosts", server.knownHostsLines)
+        try prepare(server, hostKey: #""knownHosts": "known_hosts""#)
+        let run = try dropsync("run", "sftp-fans", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try dropsync("accounts", "count").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2")
+        let job = try JSONParser.parse(run.stdout)
+        #expect(job.objectValue?["steps"]?.arrayValue?.first?.objectValue?["output"] == .int(1))
+        #expect(run.stdout.contains("refused the remote name"), "the odd name is traced")
+    }
+
+    @Test("a host key that is not the pinned one refuses the connection, showing the key offered")
+    func pinnedMismatch() throws {
+        let server = try OpenSSHServer()
+        let key = try prepare(server, hostKey: #""hostKeyFingerprint": "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA""#)
+        let run = try dropsync("run", "sftp-fans")
+        let output = run.stdout + run.stderr
+        #expect(run.status == 1)
+        #expect(output.contains("HOST_KEY_MISMATCH"), "\(output)")
+        let offered = try ["ed25519", "ecdsa"].map { try server.fingerprint($0) }
+        #expect(offered.contains { output.contains($0) })
+        let secret = try String(contentsOfFile: key, encoding: .utf8).split(separator: "\n")[1]
+        #expect(!run.stderr.contains(secret) && !run.stdout.contains(secret))
+        #expect(try dropsync("accounts", "count").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+
+    @Test("a server knownHosts does not list is refused with the line to add once the partner confirms it")
+    func unknownHost() throws {
+        let server = try OpenSSHServer()
+        scratch.write("conf.d/known_hosts", "[127.0.0.1]:1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJwE8XIPkuw/ZRBcf3kdczGyGELh9E6lIJma9VPsRFUU\n")
+        try prepare(server, hostKey: #""knownHosts": "known_hosts""#)
+        let run = try dropsync("run", "sftp-fans")
+        let output = run.stdout + run.stderr
+        #expect(run.status == 1)
+        #expect(output.contains("HOST_KEY_UNKNOWN"), "\(output)")
+        #expect(output.contains("add: [127.0.0.1]:\(server.port) ssh-ed25519 "), "the strongest key is offered first")
+    }
+}
