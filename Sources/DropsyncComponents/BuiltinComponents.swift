@@ -25,5 +25,6 @@ public enum BuiltinComponents {
         // Writers
         AccountWriteStep.self,
         LocalWriteStep.self,
+        SFTPWriteStep.self,
     ])
 }

@@ -63,6 +63,32 @@ public final class SFTPClient {
         return SFTPFile(client: self, handle: handle, path: path)
     }
 
+    /// Creates (or truncates) `path`, owner-only, for writing.
+    public func create(_ path: String) throws(DropsyncError) -> SFTPFile {
+        let flags = UInt(LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_TRUNC)
+        guard let handle = libssh2_sftp_open_ex(sftp, path, UInt32(path.utf8.count), flags, 0o600, LIBSSH2_SFTP_OPENFILE) else {
+            throw failure("cannot create \(path)")
+        }
+        return SFTPFile(client: self, handle: handle, path: path)
+    }
+
+    /// Renames `source` to `target`, replacing a file already there.
+    public func rename(_ source: String, to target: String) throws(DropsyncError) {
+        let flags = Int(LIBSSH2_SFTP_RENAME_OVERWRITE | LIBSSH2_SFTP_RENAME_ATOMIC | LIBSSH2_SFTP_RENAME_NATIVE)
+        func attempt() -> Int32 {
+            libssh2_sftp_rename_ex(sftp, source, UInt32(source.utf8.count), target, UInt32(target.utf8.count), flags)
+        }
+        if attempt() == 0 { return }
+        // SFTP v3 servers refuse to rename over an existing file: remove it, then try again.
+        _ = libssh2_sftp_unlink_ex(sftp, target, UInt32(target.utf8.count))
+        guard attempt() == 0 else { throw failure("cannot rename \(source) to \(target)") }
+    }
+
+    /// Removes `path`; a missing file is no error.
+    public func remove(_ path: String) {
+        _ = libssh2_sftp_unlink_ex(sftp, path, UInt32(path.utf8.count))
+    }
+
     func failure(_ what: String) -> DropsyncError {
         let status = libssh2_sftp_last_error(sftp)
         let reason = status == 2 ? "no such file" : status == 3 ? "permission denied" : SSHSession.lastError(session.handle)
@@ -70,11 +96,12 @@ public final class SFTPClient {
     }
 }
 
-/// A remote file open for reading; closed when released.
+/// A remote file open for reading or writing; closed when released.
 public final class SFTPFile {
     private let client: SFTPClient
     private let handle: OpaquePointer
     public let path: String
+    private var closed = false
 
     init(client: SFTPClient, handle: OpaquePointer, path: String) {
         self.client = client
@@ -82,7 +109,7 @@ public final class SFTPFile {
         self.path = path
     }
 
-    deinit { libssh2_sftp_close_handle(handle) }
+    deinit { if !closed { libssh2_sftp_close_handle(handle) } }
 
     /// The next bytes, up to `maximum` (libssh2 keeps several read requests in flight for a large
     /// buffer); empty at the end of the file.
@@ -94,5 +121,23 @@ public final class SFTPFile {
         guard count >= 0 else { throw client.failure("cannot read \(path)") }
         buffer.removeSubrange(count...)
         return buffer
+    }
+
+    /// Writes all of `bytes` (libssh2 pipelines the requests of a large buffer).
+    public func write(_ bytes: [UInt8]) throws(DropsyncError) {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBufferPointer { pointer in
+                pointer.withMemoryRebound(to: CChar.self) { libssh2_sftp_write(handle, $0.baseAddress! + offset, $0.count - offset) }
+            }
+            guard count > 0 else { throw client.failure("cannot write \(path)") }
+            offset += count
+        }
+    }
+
+    /// Closes the file, reporting a failure the close reveals (a full disk on the server).
+    public func close() throws(DropsyncError) {
+        closed = true
+        guard libssh2_sftp_close_handle(handle) == 0 else { throw client.failure("cannot complete \(path)") }
     }
 }

@@ -1,5 +1,4 @@
 import DropsyncCore
-import Foundation
 import SFTP
 
 /// `datasource.read.sftp`: reads the files of a directory on an SFTP server (libssh2).
@@ -14,70 +13,32 @@ public struct SFTPReadStep: Component {
         type: "datasource.read.sftp",
         summary: "Reads the files of a directory on an SFTP server; host keys are always verified.",
         input: .nothing, output: .file,
-        params: [
-            ParamSpec("host", .string, required: true, "The server's host name or address."),
-            ParamSpec("port", .integer, default: 22, "The SSH port."),
-            ParamSpec("username", .string, required: true, "The login."),
-            ParamSpec("password", .secret, "The password (or use privateKey)."),
-            ParamSpec("privateKey", .secret, "A private key (OpenSSH format), usually by reference: {\"file\": …} or {\"credential\": …}."),
-            ParamSpec("passphrase", .secret, "The private key's passphrase, when it has one."),
+        params: SFTPConnection.specs + [
             ParamSpec("remotePath", .string, default: ".", "The directory to read."),
             ParamSpec("fileNameRegex", .string, default: ".*", "Regular expression the whole file name must match."),
             ParamSpec("sortBy", .oneOf(["name", "time"]), default: "name", "Order of the files: by `name` or modification `time`."),
             ParamSpec("sortOrder", .oneOf(["ASC", "DESC"]), default: "ASC", "`ASC` or `DESC`."),
-            ParamSpec("timeout", .integer, default: 60, "Seconds to wait for the server before giving up."),
-            ParamSpec("knownHosts", .string, "A known_hosts file listing the server's key (relative to the dataflow's directory)."),
-            ParamSpec("hostKeyFingerprint", .string, "The server key's fingerprint, `SHA256:…`, instead of knownHosts."),
         ])
 
     static let chunkSize = 1 << 20
 
-    let host: String
-    let port: Int
-    let username: String
-    let credential: SSHCredential
-    let policy: HostKeyPolicy
+    let connection: SFTPConnection
     let remotePath: String
     /// Checked at load; compiled in `run` (a `Regex` is not `Sendable`).
     let fileNamePattern: String
     let order: SourceFiles
-    let timeout: Duration
 
     public init(params: Params) throws(ParamError) {
-        host = try params.requiredString("host")
-        port = params.int("port") ?? 22
-        username = try params.requiredString("username")
-        if let key = try params.secretMaterials("privateKey")?.first {
-            credential = .privateKey(key.value, passphrase: try params.secret("passphrase"))
-        } else if let password = try params.secret("password") {
-            credential = .password(password)
-        } else {
-            throw ParamError("password", "give a password or a privateKey")
-        }
-        if let fingerprint = params.string("hostKeyFingerprint") {
-            policy = .fingerprint(fingerprint)
-        } else if params.string("knownHosts") != nil {
-            let path = try params.path("knownHosts")
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ParamError("knownHosts", "\(path) cannot be read")
-            }
-            policy = .knownHosts(text.split(separator: "\n").map(String.init))
-        } else {
-            throw ParamError(
-                "knownHosts",
-                "host keys are always verified: give knownHosts or hostKeyFingerprint (`dropsync sftp trust --host \(host)` shows them)")
-        }
+        connection = try SFTPConnection(params)
         remotePath = params.string("remotePath") ?? "."
         _ = try params.regex("fileNameRegex")
         fileNamePattern = params.string("fileNameRegex") ?? ".*"
         order = SourceFiles(params)
-        timeout = .seconds(params.int("timeout") ?? 60)
     }
 
     public func run(_ step: StepRun) async throws {
         do {
-            let client = try SFTPClient(
-                host: host, port: port, username: username, credential: credential, policy: policy, timeout: timeout)
+            let client = try connection.connect()
             for entry in try listing(client, step) {
                 if step.job.limit.isExhausted { return }
                 guard try await send(entry, from: client, step) else { return }
@@ -103,7 +64,7 @@ public struct SFTPReadStep: Component {
     }
 
     private func send(_ entry: SFTPEntry, from client: SFTPClient, _ step: StepRun) async throws -> Bool {
-        let path = remotePath == "/" ? "/" + entry.name : remotePath + "/" + entry.name
+        let path = SFTPConnection.path(remotePath, entry.name)
         let file = try client.open(path)
         let info = FileInfo(
             name: entry.name, path: path, location: client.location + (remotePath.hasPrefix("/") ? "" : "/") + remotePath,

@@ -40,54 +40,10 @@ public struct LocalWriteStep: Component {
     }
 
     private func write(_ step: StepRun) async throws {
-        // Releasing an uncommitted file removes its temporary file: on a throw, on cancellation
-        // and when input ends inside a file.
-        var pending: PendingFile?
-        var written: Set<String> = []
-        while let packet = try await step.input.next() {
-            switch packet {
-            case .fileStart(let file):
-                step.metrics.input.add(1)
-                pending = nil
-                let name = try targetName(for: file, step)
-                // A second file under the same name would silently replace the first.
-                guard written.insert(name).inserted else {
-                    throw DropsyncError(
-                        "DUPLICATE_OUTPUT_NAME", "this job already wrote \(name); give fileName a macro such as ${now} or leave it out",
-                        step: step.id)
-                }
-                pending = try open(name: name, step)
-            case .bytes(let chunk):
-                guard let pending else { continue }
-                step.metrics.bytesIn.add(chunk.count)
-                try step.metrics.timed { () throws(DropsyncError) in try pending.file.write(chunk) }
-                pending.size += chunk.count
-            case .fileEnd:
-                guard let finished = pending else { continue }
-                pending = nil
-                try step.metrics.timed { () throws(DropsyncError) in try finished.commit() }
-                step.metrics.output.add(1)
-                step.job.trace(.info, "wrote \(finished.name) (\(finished.size) bytes)", step: step.id)
-            case .records, .sourceDone:
-                throw DropsyncError("UNEXPECTED_INPUT", "received records on a file input", step: step.id)
-            }
-        }
-        if let pending {
-            step.job.trace(.warning, "discarded \(pending.name): its input ended before the end of the file", step: step.id)
-        }
-    }
-
-    private func targetName(for file: FileInfo, _ step: StepRun) throws(DropsyncError) -> String {
-        guard let fileName else { return file.name }
-        do {
-            return try Macros.expand(fileName, step.job.macros)
-        } catch {
-            throw DropsyncError("INVALID_PARAM", "fileName: \(error.description)", step: step.id)
-        }
+        try await FileWriting(fileName: fileName).run(step) { name throws(DropsyncError) in try open(name: name, step) }
     }
 
     private func open(name: String, _ step: StepRun) throws(DropsyncError) -> PendingFile {
-        try FileNames.checkSafe(name, step: step.id)
         if !FileManager.default.fileExists(atPath: directory) {
             do {
                 try FileManager.default.createDirectory(
@@ -100,12 +56,11 @@ public struct LocalWriteStep: Component {
     }
 }
 
-/// A file being written under a temporary name; `commit` renames it into place, and releasing it
-/// uncommitted removes it.
-private final class PendingFile {
+/// A local file being written under a temporary name; `commit` renames it into place, and
+/// releasing it uncommitted removes it.
+private final class PendingFile: PendingUpload {
     let name: String
     let file: LocalFile
-    var size = 0
     private let directory: String
     private let temporaryPath: String
     private var committed = false
@@ -119,6 +74,8 @@ private final class PendingFile {
     }
 
     deinit { if !committed { unlink(temporaryPath) } }
+
+    func write(_ chunk: [UInt8]) throws(DropsyncError) { try file.write(chunk) }
 
     /// Syncs the bytes, renames the file into place and syncs the directory entry.
     func commit() throws(DropsyncError) {

@@ -1,0 +1,63 @@
+import DropsyncCore
+import Foundation
+import SFTP
+
+/// The connection params of the SFTP reader and writer, read once per job: where, who, and how
+/// the server's host key is checked (always: `knownHosts` or `hostKeyFingerprint`).
+struct SFTPConnection: Sendable {
+    static let specs: [ParamSpec] = [
+        ParamSpec("host", .string, required: true, "The server's host name or address."),
+        ParamSpec("port", .integer, default: 22, "The SSH port."),
+        ParamSpec("username", .string, required: true, "The login."),
+        ParamSpec("password", .secret, "The password (or use privateKey)."),
+        ParamSpec("privateKey", .secret, "A private key (OpenSSH format), usually by reference: {\"file\": …} or {\"credential\": …}."),
+        ParamSpec("passphrase", .secret, "The private key's passphrase, when it has one."),
+        ParamSpec("timeout", .integer, default: 60, "Seconds to wait for the server before giving up."),
+        ParamSpec("knownHosts", .string, "A known_hosts file listing the server's key (relative to the dataflow's directory)."),
+        ParamSpec("hostKeyFingerprint", .string, "The server key's fingerprint, `SHA256:…`, instead of knownHosts."),
+    ]
+
+    let host: String
+    let port: Int
+    let username: String
+    let credential: SSHCredential
+    let policy: HostKeyPolicy
+    let timeout: Duration
+
+    init(_ params: Params) throws(ParamError) {
+        host = try params.requiredString("host")
+        port = params.int("port") ?? 22
+        username = try params.requiredString("username")
+        if let key = try params.secretMaterials("privateKey")?.first {
+            credential = .privateKey(key.value, passphrase: try params.secret("passphrase"))
+        } else if let password = try params.secret("password") {
+            credential = .password(password)
+        } else {
+            throw ParamError("password", "give a password or a privateKey")
+        }
+        if let fingerprint = params.string("hostKeyFingerprint") {
+            policy = .fingerprint(fingerprint)
+        } else if params.string("knownHosts") != nil {
+            let path = try params.path("knownHosts")
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ParamError("knownHosts", "\(path) cannot be read")
+            }
+            policy = .knownHosts(text.split(separator: "\n").map(String.init))
+        } else {
+            throw ParamError(
+                "knownHosts",
+                "host keys are always verified: give knownHosts or hostKeyFingerprint (`dropsync sftp trust --host \(host)` shows them)")
+        }
+        timeout = .seconds(params.int("timeout") ?? 60)
+    }
+
+    /// Connects, checks the host key, logs in.
+    func connect() throws(DropsyncError) -> SFTPClient {
+        try SFTPClient(host: host, port: port, username: username, credential: credential, policy: policy, timeout: timeout)
+    }
+
+    /// `name` under the remote directory `directory`.
+    static func path(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+}
