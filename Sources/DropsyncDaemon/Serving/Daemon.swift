@@ -108,7 +108,7 @@ public actor Daemon: Service {
                 dataflow: dataflow, zone: zone, executor: executor, slots: slots, policy: policy, logger: logger,
                 predecessorJob: await previous[dataflow.name]?.runningJob)
             workers[dataflow.name] = worker
-            Task { await worker.start() }
+            await worker.start()
         }
     }
 

@@ -66,14 +66,17 @@ actor DataflowWorker {
         self.logger = logger
     }
 
+    /// Starts watching; the inotify watch is in place when this returns (the daemon says READY=1
+    /// after), so a file dropped right after is seen by its event.
     func start() {
-        let monitor = monitor
+        let findingStream = monitor.findings()
+        let problemStream = monitor.problems()
         findings = Task {
-            for await finding in monitor.findings() { await self.handle(finding) }
+            for await finding in findingStream { await self.handle(finding) }
         }
         let logger = logger
         problems = Task {
-            for await problem in monitor.problems() {
+            for await problem in problemStream {
                 switch problem {
                 case .unavailable(let directory, let reason):
                     logger.error("drop zone \(directory) \(reason); watching for it to come back", metadata: ["code": "DROP_ZONE_UNAVAILABLE"])
