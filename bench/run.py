@@ -27,10 +27,12 @@ sys.path.insert(0, HERE)
 import daemon  # noqa: E402
 import generate  # noqa: E402
 import pgp  # noqa: E402
+import sftp  # noqa: E402
 import reference_import  # noqa: E402
 
 pgp.WORK, pgp.DROPSYNC = WORK, DROPSYNC
 daemon.WORK, daemon.DROPSYNC = WORK, DROPSYNC
+sftp.WORK, sftp.DROPSYNC = WORK, DROPSYNC
 
 
 def peak_rss_mb(command):
@@ -161,10 +163,10 @@ def best(measure):
 
 def main():
     """Arguments: row counts for the import (default 1,000,000 and 3,000,000) and sections to run
-    (import, pgp, daemon; default all)."""
+    (import, pgp, daemon, sftp; default all)."""
     os.makedirs(WORK, exist_ok=True)
     sizes = [int(arg) for arg in sys.argv[1:] if arg.isdigit()] or [1_000_000, 3_000_000]
-    sections = [arg for arg in sys.argv[1:] if not arg.isdigit()] or ["import", "pgp", "daemon"]
+    sections = [arg for arg in sys.argv[1:] if not arg.isdigit()] or ["import", "pgp", "daemon", "sftp"]
     secret, public = pgp.prepare_keys()
     if "import" in sections:
         bench_import(sizes, secret)
@@ -172,6 +174,8 @@ def main():
         bench_pgp(secret, public)
     if "daemon" in sections:
         daemon.measure()
+    if "sftp" in sections:
+        sftp.measure(pgp.big_gzip_file(gzip_source(), 20), best)
 
 
 def bench_import(sizes, secret):
@@ -201,12 +205,18 @@ def bench_import(sizes, secret):
               f"= {swift_mbs / python_mbs:.1f}x")
 
 
-def bench_pgp(secret, public):
+def gzip_source():
+    """The 3M-row CSV gzip'd (~52 MB), the building block of the large-file benches."""
     source_gz = os.path.join(WORK, "accounts-3000000.csv.gz")
     if not os.path.exists(source_gz):
         csv_path, _ = prepare(3_000_000)
         subprocess.run(f"gzip -6 -nc '{csv_path}' > '{source_gz}.tmp' && mv '{source_gz}.tmp' '{source_gz}'",
                        shell=True, check=True)
+    return source_gz
+
+
+def bench_pgp(secret, public):
+    source_gz = gzip_source()
     os.sync()
     timed = lambda command: peak_rss_mb(command)[:2]  # noqa: E731
     for copies, label in ((4, "~200 MB"), (20, "~1 GB")):

@@ -73,9 +73,21 @@ private final class SFTPUpload: PendingUpload {
 
     deinit { if !committed { client.remove(temporaryPath) } }
 
-    func write(_ chunk: [UInt8]) throws(DropsyncError) { try writer.write(chunk) }
+    /// Bytes gathered for the next write: libssh2 keeps more requests in flight for a large buffer
+    /// than for the readers' 128 KiB chunks.
+    private var buffered: [UInt8] = []
+    static let writeSize = 2 << 20
+
+    func write(_ chunk: [UInt8]) throws(DropsyncError) {
+        buffered += chunk
+        if buffered.count >= Self.writeSize {
+            try writer.write(buffered)
+            buffered.removeAll(keepingCapacity: true)
+        }
+    }
 
     func commit() throws(DropsyncError) {
+        if !buffered.isEmpty { try writer.write(buffered) }
         try writer.close()
         try client.rename(temporaryPath, to: finalPath)
         committed = true
