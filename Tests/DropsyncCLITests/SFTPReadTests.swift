@@ -71,4 +71,22 @@ import Testing
         #expect(output.contains("HOST_KEY_UNKNOWN"), "\(output)")
         #expect(output.contains("add: [127.0.0.1]:\(server.port) ssh-ed25519 "), "the strongest key is offered first")
     }
+
+    @Test("a key the server does not accept is an authentication failure naming the user, not the key")
+    func refusedLogin() throws {
+        let server = try OpenSSHServer()
+        scratch.write("conf.d/known_hosts", server.knownHostsLines)
+        let authorized = try prepare(server, hostKey: #""knownHosts": "known_hosts""#)
+        // A key authorized on another server only.
+        let other = try OpenSSHServer()
+        let stranger = try other.authorizeNewUserKey()
+        let flow = try #require(scratch.readText("conf.d/sftp.json")).replacingOccurrences(of: authorized, with: stranger)
+        scratch.write("conf.d/sftp.json", flow)
+        let run = try dropsync("run", "sftp-fans")
+        let output = run.stdout + run.stderr
+        #expect(run.status == 1)
+        #expect(output.contains("AUTHENTICATION_FAILED") && output.contains("login of \(OpenSSHServer.username)"), "\(output)")
+        let secret = try String(contentsOfFile: stranger, encoding: .utf8).split(separator: "\n")[1]
+        #expect(!output.contains(secret))
+    }
 }
