@@ -6,7 +6,7 @@ struct Dropsync: AsyncParsableCommand {
         commandName: "dropsync",
         abstract: "Runs IdentitySync-style dataflows on drop-zone files, with its state in SQLite.",
         subcommands: [
-            CheckCommand.self, RunCommand.self, JobsCommand.self, JobCommand.self, AccountsCommand.self,
-            ServeCommand.self, FilesCommand.self, ComponentsCommand.self, GraphCommand.self, PGPCommand.self, SFTPCommand.self,
+            ServeCommand.self, CheckCommand.self, RunCommand.self, FilesCommand.self, JobsCommand.self, JobCommand.self,
+            AccountsCommand.self, ComponentsCommand.self, GraphCommand.self, PGPCommand.self, SFTPCommand.self,
         ])
 }
