@@ -95,7 +95,9 @@ struct LocalWriteTests {
         #expect(directory.list().isEmpty)
     }
 
-    @Test("unsafe file names are refused", arguments: ["../escape.csv", "a/b.csv", "..", "", "nul\u{0}.csv", "line\nbreak.csv", "bell\u{7}.csv"])
+    @Test("unsafe file names are refused", arguments: [
+        "../escape.csv", "a/b.csv", "..", "", "nul\u{0}.csv", "line\nbreak.csv", "bell\u{7}.csv", "windows\\path.csv",
+    ])
     func unsafeNames(name: String) async throws {
         let directory = TemporaryDirectory()
         let error = await dropsyncError { _ = try await write(filePackets(name, "x"), ["path": .string(directory.path + "/out")]) }

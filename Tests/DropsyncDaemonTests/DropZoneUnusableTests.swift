@@ -60,11 +60,13 @@ import Glibc
         }
     }
 
-    @Test("a name with control characters or invalid UTF-8 is unusable and shown escaped", arguments: [
+    @Test("a name with control characters, invalid UTF-8 or a backslash is unusable and shown escaped", arguments: [
         (Array("a\nb.csv".utf8), #"a\nb.csv"#, "the name contains control characters"),
         (Array("tab\there".utf8), #"tab\there"#, "the name contains control characters"),
         ([0x61, 0xFF, 0x2E, 0x63, 0x73, 0x76], #"a\xFF.csv"#, "the name is not valid UTF-8"),
         ([0xC3, 0xA9, 0x1B, 0xE2, 0x82], #"é\x1B\xE2\x82"#, "the name is not valid UTF-8"),
+        // Shown differently from the invalid name above, which it would otherwise look like.
+        (Array(#"a\xFF.csv"#.utf8), #"a\\xFF.csv"#, "the name contains a backslash"),
     ] as [([UInt8], String, String)])
     func unsafeName(bytes: [UInt8], shown: String, reason: String) async throws {
         let fixture = DropZoneFixture()

@@ -1,5 +1,6 @@
 /// A file name as the kernel gives it (bytes), and as dropsync shows it: itself when it is valid
-/// UTF-8 without control characters, else escaped (`a\nb.csv`, `a\xFF.csv`) and unusable.
+/// UTF-8 without control characters or backslashes, else escaped (`a\nb.csv`, `a\xFF.csv`,
+/// `a\\b.csv`) and unusable.
 struct DropZoneName: Hashable {
     let bytes: [UInt8]
     let shown: String
@@ -9,9 +10,11 @@ struct DropZoneName: Hashable {
     init(bytes: [UInt8]) {
         self.bytes = bytes
         if let name = String(validating: bytes, as: UTF8.self) {
-            let hasControlCharacter = name.unicodeScalars.contains(where: Self.isControl)
-            shown = hasControlCharacter ? Self.escaped(bytes) : name
-            problem = hasControlCharacter ? "the name contains control characters" : nil
+            // A backslash would make a usable name look like an escaped one (`a\xFF.csv`).
+            let problem = name.unicodeScalars.contains(where: Self.isControl) ? "the name contains control characters"
+                : name.contains("\\") ? "the name contains a backslash" : nil
+            shown = problem == nil ? name : Self.escaped(bytes)
+            self.problem = problem
         } else {
             shown = Self.escaped(bytes)
             problem = "the name is not valid UTF-8"
