@@ -193,10 +193,29 @@ import Testing
             return entries.count == names.count && entries.values.allSatisfy { $0["status"] == .string("succeeded") }
         })
         #expect(try fixture.accountCount() == 40 * 2_000)
-        let account = try fixture.dropsync("accounts", "get", "k39-1999", "--json").stdout
-        #expect(account.contains("\"email\":\"k39-1999@example.com\""))
         let jobs = try DropsyncCommand.json(["jobs", "--json"] + fixture.locations, in: fixture.scratch)
         #expect(jobs.arrayValue?.contains { $0.objectValue?["status"] == .string("running") } == false)
         #expect(fixture.stop()?.status == 0)
+
+        // The same files through a daemon nobody kills: the same accounts, the same ledger.
+        let clean = DaemonFixture(settings: #"{ "maxFilesPerJob": 5 }"#)
+        #expect(try clean.start())
+        for (index, name) in names.enumerated() { try clean.drop(name, uids: (0..<2_000).map { "k\(index)-\($0)" }) }
+        #expect(try clean.waitUntil(timeout: .seconds(120)) {
+            try clean.files().values.filter { $0["status"] == .string("succeeded") }.count == names.count
+        })
+        #expect(clean.stop()?.status == 0)
+        #expect(try Self.accounts(fixture) == Self.accounts(clean))
+        #expect(try Set(fixture.files().map { "\($0.key) \($0.value["status"] ?? .null)" })
+            == Set(clean.files().map { "\($0.key) \($0.value["status"] ?? .null)" }))
+    }
+
+    /// Every account's UID and document (the timestamps, which differ between runs, left out).
+    static func accounts(_ fixture: DaemonFixture) throws -> String {
+        let query = "SELECT UID, doc FROM accounts ORDER BY UID"
+        let result = try DropsyncCommand.run(
+            [fixture.scratch.path + "/state/dropsync.sqlite", query], program: "/usr/bin/sqlite3", in: fixture.scratch)
+        #expect(result.status == 0, "\(result.stderr)")
+        return result.stdout
     }
 }
