@@ -48,6 +48,7 @@ class Server:
                 if probe.connect_ex(("127.0.0.1", self.port)) == 0:
                     return
             time.sleep(0.02)
+        self.stop()
         raise RuntimeError("sshd did not start")
 
     def sftp(self, command):

@@ -28,6 +28,9 @@ public enum HostKeyPolicy: Sendable, Equatable {
                 throw DropsyncError("HOST_KEY_MISMATCH", "\(offered), not the pinned \(expected): connection refused")
             }
         case .knownHosts:
+            if revoked(host: host, port: port).contains(where: { $0.type == key.type && $0.base64 == key.base64 }) {
+                throw DropsyncError("HOST_KEY_REVOKED", "\(offered), which knownHosts marks @revoked: connection refused")
+            }
             let known = entries(host: host, port: port)
             if known.contains(where: { $0.type == key.type && $0.base64 == key.base64 }) { return }
             if known.isEmpty {
@@ -40,13 +43,28 @@ public enum HostKeyPolicy: Sendable, Equatable {
         }
     }
 
+    /// The keys listed for the host (names compared without case, as OpenSSH does).
     private func entries(host: String, port: Int) -> [(type: String, base64: String)] {
+        lines(host: host, port: port, marker: nil)
+    }
+
+    private func revoked(host: String, port: Int) -> [(type: String, base64: String)] {
+        lines(host: host, port: port, marker: "@revoked")
+    }
+
+    private func lines(host: String, port: Int, marker: String?) -> [(type: String, base64: String)] {
         guard case .knownHosts(let lines) = self else { return [] }
-        let name = port == 22 ? host : "[\(host)]:\(port)"
+        let name = SSHHostKey.knownHostsName(host: host, port: port).lowercased()
         return lines.compactMap { line in
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard fields.count >= 3, !line.hasPrefix("#"),
-                  fields[0].split(separator: ",").contains(where: { $0 == name }) else { return nil }
+            var fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard !line.hasPrefix("#") else { return nil }
+            if fields.first?.hasPrefix("@") == true {
+                guard fields.first.map(String.init) == marker else { return nil }
+                fields.removeFirst()
+            } else if marker != nil {
+                return nil
+            }
+            guard fields.count >= 3, fields[0].lowercased().split(separator: ",").contains(where: { $0 == name }) else { return nil }
             return (String(fields[1]), String(fields[2]))
         }
     }

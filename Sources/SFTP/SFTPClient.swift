@@ -3,15 +3,18 @@ import DropsyncCore
 
 /// One entry of a remote directory.
 public struct SFTPEntry: Sendable, Hashable {
-    public var name: String
+    /// Nil when the server sent a name that is not valid UTF-8 (it cannot be read safely).
+    public var name: String?
+    /// The name's bytes as sent, escaped where not printable, for messages.
+    public var shownName: String
     public var size: Int64
     /// Seconds since 1970 (SFTP v3 gives whole seconds).
     public var modified: Double
     public var isRegularFile: Bool
 }
 
-/// An authenticated SFTP connection: list directories and read files, streaming. Every call
-/// blocks: use it from a thread of its own, one caller at a time.
+/// An authenticated SFTP connection: list directories, read and write files (streaming), rename
+/// and remove them. Every call blocks: use it from a thread of its own, one caller at a time.
 public final class SFTPClient {
     private let session: SSHSession
     private let sftp: OpaquePointer
@@ -46,11 +49,17 @@ public final class SFTPClient {
             let length = libssh2_sftp_readdir_ex(handle, &name, name.count, nil, 0, &attributes)
             if length == 0 { break }
             guard length > 0 else { throw failure("cannot list \(directory)") }
-            let text = String(decoding: name.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            guard text != ".", text != ".." else { continue }
+            let bytes = name.prefix(Int(length)).map { UInt8(bitPattern: $0) }
+            guard bytes != [0x2E], bytes != [0x2E, 0x2E] else { continue }
+            let text = String(validating: bytes, as: UTF8.self)
+            let flags = UInt(attributes.flags)
+            // A server that sends no permissions says nothing about the type: take it as a file.
+            let hasType = flags & UInt(LIBSSH2_SFTP_ATTR_PERMISSIONS) != 0
             entries.append(SFTPEntry(
-                name: text, size: Int64(attributes.filesize), modified: Double(attributes.mtime),
-                isRegularFile: attributes.permissions & UInt(LIBSSH2_SFTP_S_IFMT) == UInt(LIBSSH2_SFTP_S_IFREG)))
+                name: text, shownName: text ?? String(decoding: bytes, as: UTF8.self).debugDescription,
+                size: flags & UInt(LIBSSH2_SFTP_ATTR_SIZE) != 0 ? Int64(attributes.filesize) : 0,
+                modified: flags & UInt(LIBSSH2_SFTP_ATTR_ACMODTIME) != 0 ? Double(attributes.mtime) : 0,
+                isRegularFile: !hasType || attributes.permissions & UInt(LIBSSH2_SFTP_S_IFMT) == UInt(LIBSSH2_SFTP_S_IFREG)))
         }
         return entries
     }
@@ -63,36 +72,57 @@ public final class SFTPClient {
         return SFTPFile(client: self, handle: handle, path: path)
     }
 
-    /// Creates (or truncates) `path`, owner-only, for writing.
+    /// Creates `path`, owner-only, for writing; fails when it exists.
     public func create(_ path: String) throws(DropsyncError) -> SFTPFile {
-        let flags = UInt(LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_TRUNC)
+        let flags = UInt(LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_EXCL)
         guard let handle = libssh2_sftp_open_ex(sftp, path, UInt32(path.utf8.count), flags, 0o600, LIBSSH2_SFTP_OPENFILE) else {
             throw failure("cannot create \(path)")
         }
         return SFTPFile(client: self, handle: handle, path: path)
     }
 
-    /// Renames `source` to `target`, replacing a file already there.
+    /// Renames `source` to `target`, replacing a file already there: SFTP v3 servers (OpenSSH)
+    /// refuse to rename over a file, so an existing one is first renamed aside, and put back if
+    /// the new one cannot take its place.
     public func rename(_ source: String, to target: String) throws(DropsyncError) {
-        let flags = Int(LIBSSH2_SFTP_RENAME_OVERWRITE | LIBSSH2_SFTP_RENAME_ATOMIC | LIBSSH2_SFTP_RENAME_NATIVE)
-        func attempt() -> Int32 {
-            libssh2_sftp_rename_ex(sftp, source, UInt32(source.utf8.count), target, UInt32(target.utf8.count), flags)
+        if move(source, to: target) { return }
+        guard exists(target) else { throw failure("cannot rename \(source) to \(target)") }
+        let aside = target + ".replaced-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        guard move(target, to: aside) else { throw failure("cannot move \(target) aside to replace it") }
+        guard move(source, to: target) else {
+            let error = failure("cannot rename \(source) to \(target)")
+            _ = move(aside, to: target)
+            throw error
         }
-        if attempt() == 0 { return }
-        // SFTP v3 servers refuse to rename over an existing file: remove it, then try again.
-        _ = libssh2_sftp_unlink_ex(sftp, target, UInt32(target.utf8.count))
-        guard attempt() == 0 else { throw failure("cannot rename \(source) to \(target)") }
+        remove(aside)
     }
 
-    /// Removes `path`; a missing file is no error.
-    public func remove(_ path: String) {
-        _ = libssh2_sftp_unlink_ex(sftp, path, UInt32(path.utf8.count))
+    private func move(_ source: String, to target: String) -> Bool {
+        let flags = Int(LIBSSH2_SFTP_RENAME_OVERWRITE | LIBSSH2_SFTP_RENAME_ATOMIC | LIBSSH2_SFTP_RENAME_NATIVE)
+        return libssh2_sftp_rename_ex(sftp, source, UInt32(source.utf8.count), target, UInt32(target.utf8.count), flags) == 0
+    }
+
+    private func exists(_ path: String) -> Bool {
+        var attributes = LIBSSH2_SFTP_ATTRIBUTES()
+        return libssh2_sftp_stat_ex(sftp, path, UInt32(path.utf8.count), LIBSSH2_SFTP_STAT, &attributes) == 0
+    }
+
+    /// Removes `path`; false when it could not (a missing file counts as removed).
+    @discardableResult
+    public func remove(_ path: String) -> Bool {
+        libssh2_sftp_unlink_ex(sftp, path, UInt32(path.utf8.count)) == 0 || !exists(path)
     }
 
     func failure(_ what: String) -> DropsyncError {
-        let status = libssh2_sftp_last_error(sftp)
-        let reason = status == 2 ? "no such file" : status == 3 ? "permission denied" : SSHSession.lastError(session.handle)
-        return DropsyncError(status == 2 ? "FILE_NOT_FOUND" : "SFTP_FAILED", "\(location): \(what): \(reason)")
+        // The SFTP status means something only when the session's error is an SFTP one.
+        guard libssh2_session_last_errno(session.handle) == LIBSSH2_ERROR_SFTP_PROTOCOL else {
+            return DropsyncError("SFTP_FAILED", "\(location): \(what): \(SSHSession.lastError(session.handle))")
+        }
+        switch libssh2_sftp_last_error(sftp) {
+        case LIBSSH2_FX_NO_SUCH_FILE: return DropsyncError("FILE_NOT_FOUND", "\(location): \(what): no such file")
+        case LIBSSH2_FX_PERMISSION_DENIED: return DropsyncError("SFTP_FAILED", "\(location): \(what): permission denied")
+        case let status: return DropsyncError("SFTP_FAILED", "\(location): \(what): SFTP status \(status)")
+        }
     }
 }
 
@@ -130,13 +160,14 @@ public final class SFTPFile {
             let count = bytes.withUnsafeBufferPointer { pointer in
                 pointer.withMemoryRebound(to: CChar.self) { libssh2_sftp_write(handle, $0.baseAddress! + offset, $0.count - offset) }
             }
-            guard count > 0 else { throw client.failure("cannot write \(path)") }
+            guard count >= 0 else { throw client.failure("cannot write \(path)") }
             offset += count
         }
     }
 
     /// Closes the file, reporting a failure the close reveals (a full disk on the server).
     public func close() throws(DropsyncError) {
+        guard !closed else { return }
         closed = true
         guard libssh2_sftp_close_handle(handle) == 0 else { throw client.failure("cannot complete \(path)") }
     }

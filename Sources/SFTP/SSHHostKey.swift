@@ -12,9 +12,11 @@ public struct SSHHostKey: Sendable, Hashable {
 
     /// The line to add to a known_hosts file for this key (`[host]:port` unless the port is 22).
     public func knownHostsLine(host: String, port: Int) -> String {
-        let name = port == 22 ? host : "[\(host)]:\(port)"
-        return "\(name) \(type) \(Data(blob).base64EncodedString())"
+        "\(Self.knownHostsName(host: host, port: port)) \(type) \(Data(blob).base64EncodedString())"
     }
+
+    /// How known_hosts names a server: the host, or `[host]:port` for another port than 22.
+    static func knownHostsName(host: String, port: Int) -> String { port == 22 ? host : "[\(host)]:\(port)" }
 
     /// An unpadded base64 SHA-256 digest in OpenSSH's form.
     static func fingerprint(sha256 digest: [UInt8]) -> String {

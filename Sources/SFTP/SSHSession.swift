@@ -26,7 +26,7 @@ public final class SSHSession {
             throw error
         }
         libssh2_session_set_blocking(session, 1)
-        libssh2_session_set_timeout(session, Int(timeout.components.seconds * 1000))
+        libssh2_session_set_timeout(session, max(1, Int(timeout.components.seconds * 1000)))
         if let hostKeyTypes { libssh2_session_method_pref(session, LIBSSH2_METHOD_HOSTKEY, hostKeyTypes) }
         guard libssh2_session_handshake(session, connection.descriptor) == 0 else {
             let reason = Self.lastError(session)
@@ -66,6 +66,11 @@ public final class SSHSession {
             }
         }
         guard status == 0 else {
+            let error = libssh2_session_last_errno(handle)
+            if error == LIBSSH2_ERROR_FILE {
+                throw DropsyncError(
+                    "PRIVATE_KEY_UNREADABLE", "the private key for \(username) cannot be read (wrong passphrase or unsupported format)")
+            }
             throw DropsyncError("AUTHENTICATION_FAILED", "the server refused the login of \(username): \(Self.lastError(handle))")
         }
     }

@@ -46,8 +46,14 @@ final class TCPConnection {
             return false
         }
         var waiter = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
-        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        guard poll(&waiter, 1, milliseconds) == 1 else {
+        let deadline = ContinuousClock.now + timeout
+        var ready: Int32
+        repeat {
+            let left = ContinuousClock.now.duration(to: deadline)
+            let milliseconds = Int32(clamping: max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+            ready = poll(&waiter, 1, milliseconds)
+        } while ready < 0 && errno == EINTR
+        guard ready == 1 else {
             error = ETIMEDOUT
             return false
         }

@@ -20,8 +20,12 @@ struct SFTPCommand: ParsableCommand {
         @Option(help: "The server's SSH port.")
         var port = 22
 
-        @Option(help: "Seconds to wait for the server.")
+        @Option(help: "Seconds to wait for the server (1 to 86400).")
         var timeout = 30
+
+        func validate() throws {
+            guard (1...86_400).contains(timeout) else { throw ValidationError("--timeout must be 1 to 86400 seconds") }
+        }
 
         func run() throws {
             let keys: [SSHHostKey]

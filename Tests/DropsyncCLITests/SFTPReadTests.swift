@@ -89,4 +89,15 @@ import Testing
         let secret = try String(contentsOfFile: stranger, encoding: .utf8).split(separator: "\n")[1]
         #expect(!output.contains(secret))
     }
+
+    @Test("a key known_hosts marks @revoked is refused even where it is also listed plainly")
+    func revokedKey() throws {
+        let server = try OpenSSHServer()
+        let ed25519 = server.knownHostsLines.split(separator: "\n").first { $0.contains("ssh-ed25519") }.map(String.init) ?? ""
+        scratch.write("conf.d/known_hosts", "\(ed25519)\r\n@revoked \(ed25519)\r\n")
+        try prepare(server, hostKey: #""knownHosts": "known_hosts""#)
+        let run = try dropsync("run", "sftp-fans")
+        #expect(run.status == 1)
+        #expect((run.stdout + run.stderr).contains("HOST_KEY_REVOKED"), "\(run.stdout)")
+    }
 }

@@ -33,13 +33,19 @@ public final class SpawnedProcess: @unchecked Sendable {
         self.processID = processID
     }
 
+    private var reaped = false
+
     /// Whether the process is still running (it is reaped if it has ended).
     public var isRunning: Bool {
+        guard !reaped else { return false }
         var status: Int32 = 0
-        return waitpid(processID, &status, WNOHANG) == 0
+        reaped = waitpid(processID, &status, WNOHANG) == processID
+        return !reaped
     }
 
     deinit {
+        // A reaped process's id may belong to another process by now.
+        guard !reaped else { return }
         kill(processID, SIGKILL)
         var status: Int32 = 0
         _ = waitpid(processID, &status, 0)

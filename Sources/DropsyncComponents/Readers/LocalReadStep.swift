@@ -29,17 +29,13 @@ public struct LocalReadStep: DropZoneReader {
     static let chunkSize = 128 * 1024
 
     let directory: String
-    /// Checked at load; compiled in `run` (a `Regex` is not `Sendable`).
-    let fileNamePattern: String
     let order: SourceFiles
     public let dropZone: DropZoneSettings
 
     public init(params: Params) throws(ParamError) {
         directory = URL(fileURLWithPath: try params.path("path")).standardized.path
-        _ = try params.regex("fileNameRegex")
-        fileNamePattern = params.string("fileNameRegex") ?? ".*"
-        order = SourceFiles(params)
-        dropZone = try DropZoneParams.settings(params, directory: directory, fileNamePattern: fileNamePattern)
+        order = try SourceFiles(params)
+        dropZone = try DropZoneParams.settings(params, directory: directory, fileNamePattern: order.fileNamePattern)
     }
 
     /// A file to read: its name, where downstream will say it is, and what to open.
@@ -80,13 +76,10 @@ public struct LocalReadStep: DropZoneReader {
         } catch {
             throw DropsyncError("FILE_UNREADABLE", "cannot list directory \(directory)", file: directory)
         }
-        let pattern = try? Regex(fileNamePattern)
         let realDirectory = Self.realPath(directory) ?? directory
         var sources: [Source] = []
         // A name with control characters would reach logs and messages: such files are passed over.
-        for name in names where !dropZone.readiness.isIgnored(name) && dropZone.readiness.doneMarkerTarget(of: name) == nil
-            && FileNames.isSafe(name)
-            && (try? pattern?.wholeMatch(in: name)) != nil {
+        for name in order.chosen(names, readiness: dropZone.readiness, refused: { _ in }) {
             let path = directory + "/" + name
             guard lstat(path, &information) == 0 else { continue }
             var openPath = path

@@ -24,20 +24,19 @@ public struct SFTPReadStep: Component {
 
     let connection: SFTPConnection
     let remotePath: String
-    /// Checked at load; compiled in `run` (a `Regex` is not `Sendable`).
-    let fileNamePattern: String
     let order: SourceFiles
 
     public init(params: Params) throws(ParamError) {
         connection = try SFTPConnection(params)
         remotePath = params.string("remotePath") ?? "."
-        _ = try params.regex("fileNameRegex")
-        fileNamePattern = params.string("fileNameRegex") ?? ".*"
-        order = SourceFiles(params)
+        order = try SourceFiles(params)
     }
 
     public func run(_ step: StepRun) async throws {
         do {
+            guard step.job.explicitFiles == nil else {
+                throw DropsyncError("INVALID_PARAM", "--file names local files; the SFTP reader reads its remote directory")
+            }
             let client = try connection.connect()
             for entry in try listing(client, step) {
                 if step.job.limit.isExhausted { return }
@@ -48,27 +47,45 @@ public struct SFTPReadStep: Component {
         }
     }
 
-    /// The regular files of `remotePath` that qualify, in the configured order.
-    private func listing(_ client: SFTPClient, _ step: StepRun) throws(DropsyncError) -> [SFTPEntry] {
-        let pattern = try? Regex(fileNamePattern)
-        var entries: [SFTPEntry] = []
-        let uploads = ReadinessRules()
-        for entry in try client.list(remotePath) where entry.isRegularFile && !uploads.isIgnored(entry.name) {
-            guard FileNames.isSafe(entry.name) else {
-                step.job.trace(.warning, "\(client.location): refused the remote name \(entry.name.debugDescription)", step: step.id)
+    /// The regular files of `remotePath` that qualify, in the configured order; names that are
+    /// not valid UTF-8 or not safe are traced and passed over.
+    private func listing(_ client: SFTPClient, _ step: StepRun) throws(DropsyncError) -> [Listed] {
+        var byName: [String: SFTPEntry] = [:]
+        for entry in try client.list(remotePath) where entry.isRegularFile {
+            guard let name = entry.name else {
+                step.job.trace(.warning, "\(client.location): passed over \(entry.shownName): the name is not valid UTF-8", step: step.id)
                 continue
             }
-            if (try? pattern?.wholeMatch(in: entry.name)) != nil { entries.append(entry) }
+            byName[name] = entry
         }
-        return order.ordered(entries, name: \.name, modified: \.modified)
+        let names = order.chosen(Array(byName.keys), readiness: ReadinessRules()) { name in
+            step.job.trace(.warning, "\(client.location): refused the remote name \(name.debugDescription)", step: step.id)
+        }
+        let chosen = names.compactMap { name in byName[name].map { Listed(name: name, entry: $0) } }
+        return order.ordered(chosen, name: { $0.name }, modified: { $0.entry.modified })
     }
 
-    private func send(_ entry: SFTPEntry, from client: SFTPClient, _ step: StepRun) async throws -> Bool {
-        let path = SFTPConnection.path(remotePath, entry.name)
-        let file = try client.open(path)
+    /// Sends one file downstream; false when the reader should stop. A file gone since the
+    /// listing is traced and passed over.
+    private func send(_ item: Listed, from client: SFTPClient, _ step: StepRun) async throws -> Bool {
+        let path = SFTPConnection.path(remotePath, item.name)
+        let file: SFTPFile
+        do {
+            file = try client.open(path)
+        } catch {
+            guard error.code == "FILE_NOT_FOUND" else { throw error }
+            step.job.trace(.warning, "\(client.location)\(path) vanished before it was read", step: step.id)
+            return true
+        }
         let info = FileInfo(
-            name: entry.name, path: path, location: client.location + (remotePath.hasPrefix("/") ? "" : "/") + remotePath,
-            size: entry.size, modified: entry.modified)
+            name: item.name, path: path, location: client.location + (remotePath.hasPrefix("/") ? "" : "/") + remotePath,
+            size: item.entry.size, modified: item.entry.modified)
         return try await SourceFiles.send(info, step) { try file.read(upTo: Self.chunkSize) }
+    }
+
+    /// A file of the listing under its (valid) name.
+    struct Listed {
+        let name: String
+        let entry: SFTPEntry
     }
 }

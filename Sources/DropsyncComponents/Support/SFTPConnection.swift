@@ -2,8 +2,9 @@ import DropsyncCore
 import Foundation
 import SFTP
 
-/// The connection params of the SFTP reader and writer, read once per job: where, who, and how
-/// the server's host key is checked (always: `knownHosts` or `hostKeyFingerprint`).
+/// The connection params of the SFTP reader and writer, read when the configuration loads (a
+/// changed key or known_hosts file takes effect at the next reload): where, who, and how the
+/// server's host key is checked (always: `knownHosts` or `hostKeyFingerprint`).
 struct SFTPConnection: Sendable {
     static let specs: [ParamSpec] = [
         ParamSpec("host", .string, required: true, "The server's host name or address."),
@@ -12,7 +13,7 @@ struct SFTPConnection: Sendable {
         ParamSpec("password", .secret, "The password (or use privateKey)."),
         ParamSpec("privateKey", .secret, "A private key (OpenSSH format), usually by reference: {\"file\": …} or {\"credential\": …}."),
         ParamSpec("passphrase", .secret, "The private key's passphrase, when it has one."),
-        ParamSpec("timeout", .integer, default: 60, "Seconds to wait for the server before giving up."),
+        ParamSpec("timeout", .integer, default: 60, "Seconds (1 to 86400) to wait for the server before giving up."),
         ParamSpec("knownHosts", .string, "A known_hosts file listing the server's key (relative to the dataflow's directory)."),
         ParamSpec("hostKeyFingerprint", .string, "The server key's fingerprint, `SHA256:…`, instead of knownHosts."),
     ]
@@ -28,9 +29,12 @@ struct SFTPConnection: Sendable {
         host = try params.requiredString("host")
         port = params.int("port") ?? 22
         username = try params.requiredString("username")
-        if let key = try params.secretMaterials("privateKey")?.first {
+        let password = try params.secret("password")
+        if let keys = try params.secretMaterials("privateKey") {
+            guard password == nil else { throw ParamError("password", "give a password or a privateKey, not both") }
+            guard keys.count == 1, let key = keys.first else { throw ParamError("privateKey", "must be one key") }
             credential = .privateKey(key.value, passphrase: try params.secret("passphrase"))
-        } else if let password = try params.secret("password") {
+        } else if let password {
             credential = .password(password)
         } else {
             throw ParamError("password", "give a password or a privateKey")
@@ -42,13 +46,15 @@ struct SFTPConnection: Sendable {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw ParamError("knownHosts", "\(path) cannot be read")
             }
-            policy = .knownHosts(text.split(separator: "\n").map(String.init))
+            policy = .knownHosts(text.split(whereSeparator: \.isNewline).map(String.init))
         } else {
             throw ParamError(
                 "knownHosts",
                 "host keys are always verified: give knownHosts or hostKeyFingerprint (`dropsync sftp trust --host \(host)` shows them)")
         }
-        timeout = .seconds(params.int("timeout") ?? 60)
+        let seconds = params.int("timeout") ?? 60
+        guard (1...86_400).contains(seconds) else { throw ParamError("timeout", "must be 1 to 86400 seconds, got \(seconds)") }
+        timeout = .seconds(seconds)
     }
 
     /// Connects, checks the host key, logs in.

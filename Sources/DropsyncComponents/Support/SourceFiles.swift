@@ -1,14 +1,32 @@
 import DropsyncCore
 
-/// What every file reader does the same way: order its listing (`sortBy`, `sortOrder`) and send
-/// each file downstream.
+/// What every file reader does the same way: choose the names of its listing, order them
+/// (`sortBy`, `sortOrder`) and send each file downstream.
 struct SourceFiles: Sendable {
+    /// `fileNameRegex`, checked at load; compiled per listing (a `Regex` is not `Sendable`).
+    let fileNamePattern: String
     let sortByTime: Bool
     let descending: Bool
 
-    init(_ params: Params) {
+    init(_ params: Params) throws(ParamError) {
+        _ = try params.regex("fileNameRegex")
+        fileNamePattern = params.string("fileNameRegex") ?? ".*"
         sortByTime = params.string("sortBy") == "time"
         descending = params.string("sortOrder") == "DESC"
+    }
+
+    /// The names of a listing the reader takes: not ignored by `readiness` (upload temp names,
+    /// dotfiles, done markers), matching `fileNameRegex`, and safe. `refused` hears of each unsafe one.
+    func chosen(_ names: [String], readiness: ReadinessRules, refused: (String) -> Void) -> [String] {
+        let pattern = try? Regex(fileNamePattern)
+        return names.filter { name in
+            guard !readiness.isIgnored(name), readiness.doneMarkerTarget(of: name) == nil else { return false }
+            guard FileNames.isSafe(name) else {
+                refused(name)
+                return false
+            }
+            return (try? pattern?.wholeMatch(in: name)) != nil
+        }
     }
 
     /// `items` by name, or by modification time (then name), ascending or descending.

@@ -3,9 +3,9 @@ import SFTP
 
 /// `datasource.write.sftp`: uploads each incoming file into a directory on an SFTP server.
 ///
-/// A file is uploaded as `<name><temporaryUploadExtension>` and renamed into place once whole, so
-/// the partner never picks up half a file; a failed or cancelled upload removes the temporary
-/// file. The connection is made at the first file, with the host key checked as for the reader.
+/// A file is uploaded as `<name>.<random><temporaryUploadExtension>` (so two jobs never share one)
+/// and renamed into place once whole, so the partner never picks up half a file; a failed or
+/// cancelled upload removes the temporary file. The connection is made at the first file, with the host key checked as for the reader.
 public struct SFTPWriteStep: Component {
     public static let spec = ComponentSpec(
         type: "datasource.write.sftp",
@@ -45,7 +45,8 @@ public struct SFTPWriteStep: Component {
                     connected = try connection.connect()
                 }
                 client = connected
-                return try SFTPUpload(client: connected, directory: remotePath, name: name, temporaryExtension: temporaryExtension)
+                return try SFTPUpload(
+                    client: connected, directory: remotePath, name: name, temporaryExtension: temporaryExtension, step: step)
             }
         } catch let error as DropsyncError {
             throw error.inStep(step.id)
@@ -61,17 +62,27 @@ private final class SFTPUpload: PendingUpload {
     private let writer: SFTPFile
     private let temporaryPath: String
     private let finalPath: String
+    private let step: StepRun
     private var committed = false
 
-    init(client: SFTPClient, directory: String, name: String, temporaryExtension: String) throws(DropsyncError) {
+    init(client: SFTPClient, directory: String, name: String, temporaryExtension: String, step: StepRun) throws(DropsyncError) {
         self.name = name
         self.client = client
+        self.step = step
         finalPath = SFTPConnection.path(directory, name)
-        temporaryPath = finalPath + temporaryExtension
+        temporaryPath = finalPath + "." + String(UInt32.random(in: 0...UInt32.max), radix: 16) + temporaryExtension
         writer = try client.create(temporaryPath)
     }
 
-    deinit { if !committed { client.remove(temporaryPath) } }
+    /// An upload that did not complete: its handle closed first (some servers keep open files),
+    /// then its temporary file removed.
+    deinit {
+        guard !committed else { return }
+        try? writer.close()
+        if !client.remove(temporaryPath) {
+            step.job.trace(.warning, "could not remove the incomplete upload \(temporaryPath)", step: step.id)
+        }
+    }
 
     /// Bytes gathered for the next write: libssh2 keeps more requests in flight for a large buffer
     /// than for the readers' 128 KiB chunks.
