@@ -39,6 +39,11 @@ def prepare_keys():
     return secret, public
 
 
+def stop_agent():
+    """Stops the gpg-agent the bench's gpg calls started."""
+    subprocess.run(["gpgconf", "--homedir", os.path.join(WORK, "gnupg"), "--kill", "gpg-agent"], check=False)
+
+
 def write_flow(name, steps):
     """Writes a one-dataflow conf.d for the bench; returns its directory."""
     directory = os.path.join(WORK, "conf-" + name)

@@ -168,6 +168,13 @@ def main():
     sizes = [int(arg) for arg in sys.argv[1:] if arg.isdigit()] or [1_000_000, 3_000_000]
     sections = [arg for arg in sys.argv[1:] if not arg.isdigit()] or ["import", "pgp", "daemon", "sftp"]
     secret, public = pgp.prepare_keys()
+    try:
+        run_sections(sections, sizes, secret, public)
+    finally:
+        pgp.stop_agent()
+
+
+def run_sections(sections, sizes, secret, public):
     if "import" in sections:
         bench_import(sizes, secret)
     if "pgp" in sections:
