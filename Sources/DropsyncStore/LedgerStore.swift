@@ -84,15 +84,6 @@ public struct LedgerStore: Sendable {
         }
     }
 
-    /// The most recently updated entries first.
-    public func list(limit: Int) throws -> [LedgerEntry] {
-        try database.pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM ledger ORDER BY updatedAt DESC, rowid DESC LIMIT ?", arguments: [limit]
-            ).map(Self.entry)
-        }
-    }
-
     static func entry(_ row: Row) -> LedgerEntry {
         let status: String = row["status"]
         let job: Int64? = row["job"]

@@ -38,7 +38,7 @@ struct LedgerStoreTests {
         #expect(entry.lastError == "bad key")
         #expect(entry.firstSeen == seen)
         #expect(entry.updatedAt == seen + 3)
-        #expect(try ledger.list(limit: 10).count == 1)
+        #expect(try ledger.list(dataflow: nil, status: nil, limit: 10).count == 1)
     }
 
     @Test("success clears the last error")
@@ -58,7 +58,7 @@ struct LedgerStoreTests {
         other.path = "/drop/b.csv"
         try await ledger.record(file, status: .seen, job: nil, contentHash: nil, error: nil, at: seen)
         try await ledger.record(other, status: .seen, job: nil, contentHash: nil, error: nil, at: seen + 1)
-        #expect(try ledger.list(limit: 10).map(\.path) == ["/drop/b.csv", "/drop/a.csv"])
+        #expect(try ledger.list(dataflow: nil, status: nil, limit: 10).map(\.path) == ["/drop/b.csv", "/drop/a.csv"])
         #expect(try ledger.entry(location: file.location, path: "/drop/missing.csv") == nil)
     }
 }
