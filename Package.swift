@@ -26,10 +26,12 @@ let package = Package(
         .target(name: "PGP", dependencies: ["CRNP", "DropsyncCore"]),
         .systemLibrary(name: "CSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
         .target(name: "SFTP", dependencies: ["CSSH2", "DropsyncCore"]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "Curl", dependencies: ["CCurl", "DropsyncCore"]),
         .target(
             name: "DropsyncStore",
             dependencies: ["DropsyncCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "DropsyncComponents", dependencies: ["DropsyncCore", "DropsyncStore", "Gzip", "PGP", "SFTP"]),
+        .target(name: "DropsyncComponents", dependencies: ["DropsyncCore", "DropsyncStore", "Gzip", "PGP", "SFTP", "Curl"]),
         .target(name: "DropsyncEngine", dependencies: ["DropsyncCore"]),
         .target(
             name: "DropsyncDaemon",

@@ -19,12 +19,7 @@ public struct LocalReadStep: DropZoneReader {
         params: [
             ParamSpec("path", .string, required: true,
                       "The directory to read; a relative path is relative to the dataflow file's directory."),
-            ParamSpec("fileNameRegex", .string, default: ".*",
-                      "Regular expression the whole file name must match."),
-            ParamSpec("sortBy", .oneOf(["name", "time"]), default: "name",
-                      "Order of the files: by `name` or by modification `time`."),
-            ParamSpec("sortOrder", .oneOf(["ASC", "DESC"]), default: "ASC", "`ASC` (oldest or A first) or `DESC`."),
-        ] + DropZoneParams.specs)
+        ] + SourceFiles.specs + DropZoneParams.specs)
 
     static let chunkSize = 128 * 1024
 

@@ -1,13 +1,5 @@
 import DropsyncCore
 
-/// A file being written under a temporary name: `commit` puts it in place under its name, and
-/// releasing it uncommitted removes it (on a throw, on cancellation, when input ends mid-file).
-protocol PendingUpload: AnyObject {
-    var name: String { get }
-    func write(_ chunk: [UInt8]) throws(DropsyncError)
-    func commit() throws(DropsyncError)
-}
-
 /// The loop every file writer runs: each incoming file is written under its own name (or
 /// `fileName`, macros expanded), checked safe, never twice in one job, and committed at its end.
 struct FileWriting {
@@ -15,8 +7,8 @@ struct FileWriting {
     let fileName: String?
 
     /// Runs the loop; `open` starts a file under a checked name.
-    func run(_ step: StepRun, open: (String) throws(DropsyncError) -> any PendingUpload) async throws {
-        var pending: (any PendingUpload)?
+    func run(_ step: StepRun, open: (String) throws(DropsyncError) -> any FileUpload) async throws {
+        var pending: (any FileUpload)?
         var size = 0
         var written: Set<String> = []
         while let packet = try await step.input.next() {

@@ -62,8 +62,6 @@ struct SFTPConnection: Sendable {
         try SFTPClient(host: host, port: port, username: username, credential: credential, policy: policy, timeout: timeout)
     }
 
-    /// `name` under the remote directory `directory`.
-    static func path(_ directory: String, _ name: String) -> String {
-        directory.hasSuffix("/") ? directory + name : directory + "/" + name
-    }
+    /// Where, as the client names it.
+    var location: String { "sftp://\(username)@\(host):\(port)" }
 }

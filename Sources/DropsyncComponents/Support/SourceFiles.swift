@@ -3,6 +3,13 @@ import DropsyncCore
 /// What every file reader does the same way: choose the names of its listing, order them
 /// (`sortBy`, `sortOrder`) and send each file downstream.
 struct SourceFiles: Sendable {
+    /// The params every file reader takes for this.
+    static let specs: [ParamSpec] = [
+        ParamSpec("fileNameRegex", .string, default: ".*", "Regular expression the whole file name must match."),
+        ParamSpec("sortBy", .oneOf(["name", "time"]), default: "name", "Order of the files: by `name` or by modification `time`."),
+        ParamSpec("sortOrder", .oneOf(["ASC", "DESC"]), default: "ASC", "`ASC` (oldest or A first) or `DESC`."),
+    ]
+
     /// `fileNameRegex`, checked at load; compiled per listing (a `Regex` is not `Sendable`).
     let fileNamePattern: String
     let sortByTime: Bool

@@ -58,7 +58,7 @@ public struct LocalWriteStep: Component {
 
 /// A local file being written under a temporary name; `commit` renames it into place, and
 /// releasing it uncommitted removes it.
-private final class PendingFile: PendingUpload {
+private final class PendingFile: FileUpload {
     let name: String
     let file: LocalFile
     private let directory: String

@@ -156,3 +156,29 @@ public enum DropZoneParams {
             afterSuccess: afterSuccess, afterFailure: afterFailure, skipsDuplicateContent: params.string("duplicateContent") == "skip")
     }
 }
+
+/// A reader of a remote drop zone (SFTP, FTP, S3), which `dropsync serve` polls. Its
+/// `dropZone.directory` is the remote directory or prefix.
+public protocol RemoteDropZoneReader: DropZoneReader {
+    /// Where, as `FileTransport.location` says it (the ledger's key), known before connecting.
+    var location: String { get }
+    /// How often the daemon lists the drop zone.
+    var pollInterval: Duration { get }
+    /// Connects, checks the peer (host key, certificate), logs in.
+    func connect() throws(DropsyncError) -> any FileTransport
+}
+
+extension DropZoneParams {
+    /// The params of remote readers: the readiness params but `stableFor` (a remote file is stable
+    /// when two polls find it unchanged), the post-actions, and `pollInterval`.
+    public static let remoteSpecs: [ParamSpec] = specs.filter { $0.name != "stableFor" } + [
+        ParamSpec("pollInterval", .number, default: 60, "Seconds between two listings of the drop zone by `dropsync serve`."),
+    ]
+
+    /// `pollInterval`, checked.
+    public static func pollInterval(_ params: Params) throws(ParamError) -> Duration {
+        let seconds = params.double("pollInterval") ?? 60
+        guard seconds >= 0.1, seconds <= 86_400 else { throw ParamError("pollInterval", "must be 0.1 to 86400 seconds, got \(seconds)") }
+        return .milliseconds(Int64(seconds * 1000))
+    }
+}

@@ -1,5 +1,3 @@
-import DropsyncCore
-
 /// Rules about file names that every reader and writer of drop zones applies the same way.
 public enum FileNames {
     /// `name` without the first of `suffixes` it ends with (any case); unchanged when it ends with

@@ -1,0 +1,83 @@
+import DropsyncCore
+
+/// What the remote readers (SFTP, FTP, S3) do the same way over their `FileTransport`: list the
+/// remote directory, choose and order its files (`SourceFiles`), and stream each downstream. The
+/// daemon's jobs name the files to read (`explicitFiles`): those must be files of the directory.
+struct RemoteReading: Sendable {
+    let remotePath: String
+    let order: SourceFiles
+    let readiness: ReadinessRules
+    /// Bytes asked of the transport per read: large, so requests stay in flight.
+    static let chunkSize = 1 << 20
+
+    init(_ params: Params, remotePath: String, readiness: ReadinessRules) throws(ParamError) {
+        self.remotePath = remotePath
+        order = try SourceFiles(params)
+        self.readiness = readiness
+    }
+
+    /// Reads the files; `connect` is called once.
+    func run(_ step: StepRun, connect: () throws(DropsyncError) -> any FileTransport) async throws {
+        do {
+            let transport = try connect()
+            let files = try step.job.explicitFiles.map { paths throws(DropsyncError) in try named(paths, transport) }
+                ?? listing(transport, step)
+            for file in files {
+                if step.job.limit.isExhausted { return }
+                guard try await send(file, from: transport, step) else { return }
+            }
+        } catch let error as DropsyncError {
+            throw error.inStep(step.id)
+        }
+    }
+
+    /// The regular files of `remotePath` that qualify, in the configured order; unsafe names are
+    /// traced and passed over.
+    private func listing(_ transport: any FileTransport, _ step: StepRun) throws(DropsyncError) -> [TransportEntry] {
+        var byName: [String: TransportEntry] = [:]
+        let refuse = { (name: String) in
+            step.job.trace(.warning, "\(transport.location): refused the remote name \(name)", step: step.id)
+        }
+        try transport.list(remotePath, each: { entry in
+            if entry.isRegularFile { byName[entry.name] = entry }
+        }, refused: refuse)
+        let names = order.chosen(Array(byName.keys), readiness: readiness) { refuse($0.debugDescription) }
+        return order.ordered(names.compactMap { byName[$0] }, name: \.name, modified: \.modified)
+    }
+
+    /// The files a job names, each a file of `remotePath` under a safe name.
+    private func named(_ paths: [String], _ transport: any FileTransport) throws(DropsyncError) -> [TransportEntry] {
+        var entries: [TransportEntry] = []
+        for path in paths {
+            let name = String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
+            guard FileNames.isSafe(name), transport.path(remotePath, name) == path else {
+                throw DropsyncError("INVALID_PARAM", "\(path) is not a file of \(transport.location) \(remotePath)", file: path)
+            }
+            guard let entry = try transport.status(path) else {
+                throw DropsyncError("FILE_NOT_FOUND", "\(transport.location)\(Self.slash(path)) does not exist", file: path)
+            }
+            entries.append(TransportEntry(name: name, size: entry.size, modified: entry.modified, versionTag: entry.versionTag))
+        }
+        return entries
+    }
+
+    /// Sends one file downstream; false when the reader should stop. A listed file gone since the
+    /// listing is traced and passed over.
+    private func send(_ entry: TransportEntry, from transport: any FileTransport, _ step: StepRun) async throws -> Bool {
+        let path = transport.path(remotePath, entry.name)
+        let download: any TransportDownload
+        do {
+            download = try transport.open(path)
+        } catch {
+            guard error.code == "FILE_NOT_FOUND", step.job.explicitFiles == nil else { throw error }
+            step.job.trace(.warning, "\(transport.location)\(Self.slash(path)) vanished before it was read", step: step.id)
+            return true
+        }
+        let info = FileInfo(
+            name: entry.name, path: path, location: transport.location + Self.slash(remotePath), size: entry.size, modified: entry.modified)
+        return try await SourceFiles.send(info, step) { try download.read(upTo: Self.chunkSize) }
+    }
+
+    /// A remote path as it follows a location: with a leading slash.
+    private static func slash(_ path: String) -> String { path.hasPrefix("/") ? path : "/" + path }
+}
