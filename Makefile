@@ -5,7 +5,10 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_DEPS := pkg-config zlib1g-dev libsqlite3-dev libjemalloc-dev librnp-dev libssh2-1-dev libcurl4-openssl-dev
 RUN_DEPS := gzip gnupg
-TEST_DEPS := $(BUILD_DEPS) $(RUN_DEPS) sqlite3 python3 systemd openssh-server openssh-client
+TEST_DEPS := $(BUILD_DEPS) $(RUN_DEPS) sqlite3 python3 python3-pip systemd openssh-server openssh-client openssl
+# The test peers from PyPI: an FTP/FTPS server, moto's S3 server, and boto3 to check what reached it.
+PYTHON_TEST_DEPS := pyftpdlib pyopenssl "moto[server]" boto3
+PYTHON_TEST_MODULES := pyftpdlib,OpenSSL,moto,flask_cors,boto3
 BIN := .build/debug/dropsync
 RUN_STATE := .run/state
 RUN_FLAGS := --config conf.d --state-dir $(RUN_STATE)
@@ -26,6 +29,8 @@ deps:
 
 deps-test:
 	$(call install_missing,$(TEST_DEPS))
+	@python3 -c "import $(PYTHON_TEST_MODULES)" 2>/dev/null || python3 -m pip install --quiet $(PYTHON_TEST_DEPS) \
+		|| python3 -m pip install --quiet --break-system-packages $(PYTHON_TEST_DEPS)
 
 build: deps
 	$(SWIFT) build --product dropsync
