@@ -6,7 +6,7 @@ import Foundation
 public final class OpenSSHServer: @unchecked Sendable {
     public let port: Int
     public let directory: TemporaryDirectory
-    private let process: SpawnedProcess
+    private var process: SpawnedProcess
 
     /// The host key types generated, as `ssh-keygen -t` names them.
     public static let keyTypes = ["ed25519", "ecdsa", "rsa"]
@@ -33,7 +33,33 @@ public final class OpenSSHServer: @unchecked Sendable {
             LogLevel ERROR
             """
         directory.write("sshd_config", configuration)
-        process = try SpawnedProcess("/usr/sbin/sshd", ["-D", "-e", "-f", directory.path + "/sshd_config"], log: directory.path + "/sshd.log")
+        process = try Self.start(directory)
+        guard Self.waitForListener(port: port, deadline: .now + .seconds(30)), process.isRunning else {
+            throw ServerFailure(log: directory.readText("sshd.log") ?? "")
+        }
+    }
+
+    private static func start(_ directory: TemporaryDirectory) throws -> SpawnedProcess {
+        try SpawnedProcess("/usr/sbin/sshd", ["-D", "-e", "-f", directory.path + "/sshd_config"], log: directory.path + "/sshd.log")
+    }
+
+    /// Kills the server and every session it serves (a server gone mid-transfer). Session
+    /// processes leave sshd's process group (`setsid`), so they are found as its children.
+    public func kill() {
+        let listener = process.processID
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let child = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, pid_t(fields[1]) == listener { Glibc.kill(child, SIGKILL) }
+        }
+        Glibc.kill(listener, SIGKILL)
+    }
+
+    /// Starts the server again on the same port, with the same keys, after `kill`.
+    public func restart() throws {
+        _ = process.isRunning
+        process = try Self.start(directory)
         guard Self.waitForListener(port: port, deadline: .now + .seconds(30)), process.isRunning else {
             throw ServerFailure(log: directory.readText("sshd.log") ?? "")
         }

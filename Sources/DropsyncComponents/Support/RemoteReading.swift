@@ -73,8 +73,8 @@ struct RemoteReading: Sendable {
             step.job.trace(.warning, "\(transport.location)\(Self.slash(path)) vanished before it was read", step: step.id)
             return true
         }
-        let info = FileInfo(
-            name: entry.name, path: path, location: transport.location + Self.slash(remotePath), size: entry.size, modified: entry.modified)
+        // The location is the ledger's: the transport's, the path holding the directory.
+        let info = FileInfo(name: entry.name, path: path, location: transport.location, size: entry.size, modified: entry.modified)
         return try await SourceFiles.send(info, step) { try download.read(upTo: Self.chunkSize) }
     }
 

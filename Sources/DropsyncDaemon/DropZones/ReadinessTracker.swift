@@ -171,7 +171,7 @@ final class ReadinessTracker {
     }
 
     /// Seconds as people write them: `2`, `0.3`.
-    private static func seconds(_ value: Double) -> String {
+    static func seconds(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }

@@ -100,12 +100,17 @@ public actor Daemon: Service {
     private func startWorkers(replacing previous: [String: DataflowWorker]) async {
         let policy = DataflowWorker.Policy(settings)
         for dataflow in configuration.dataflows where dataflow.dataflow.watch {
-            guard let zone = dataflow.entryPoints.lazy.compactMap({ ($0.component as? any DropZoneReader)?.dropZone }).first else {
-                logger.info("dataflow \(dataflow.name) reads no local drop zone: it runs with `dropsync run` only")
+            guard let reader = dataflow.entryPoints.lazy.compactMap({ $0.component as? any DropZoneReader }).first else {
+                logger.info("dataflow \(dataflow.name) reads no drop zone: it runs with `dropsync run` only")
                 continue
             }
+            let access: any DropZoneAccess = if let remote = reader as? any RemoteDropZoneReader {
+                RemoteDropZone(reader: remote)
+            } else {
+                LocalDropZone(settings: reader.dropZone, reconcileInterval: policy.reconcileInterval)
+            }
             let worker = DataflowWorker(
-                dataflow: dataflow, zone: zone, executor: executor, slots: slots, policy: policy, logger: logger,
+                dataflow: dataflow, zone: reader.dropZone, access: access, executor: executor, slots: slots, policy: policy, logger: logger,
                 predecessorJob: await previous[dataflow.name]?.runningJob)
             workers[dataflow.name] = worker
             await worker.start()

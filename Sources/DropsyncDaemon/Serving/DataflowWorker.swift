@@ -25,17 +25,25 @@ actor DataflowWorker {
     }
 
     /// Error codes worth another attempt: the file or the machine may be fine a little later.
-    static let transientCodes: Set = ["FILE_UNREADABLE", "IO_ERROR", "DISK_FULL", "DATABASE_ERROR", "STEP_FAILED", "JOB_FAILED"]
+    /// Network trouble is among them (`CONNECTION_FAILED`, …); a refused login, host key or
+    /// certificate is not.
+    static let transientCodes: Set = [
+        "FILE_UNREADABLE", "IO_ERROR", "DISK_FULL", "DATABASE_ERROR", "STEP_FAILED", "JOB_FAILED",
+        "CONNECTION_FAILED", "TRANSFER_FAILED", "SFTP_FAILED", "SSH_FAILED", "SSH_HANDSHAKE_FAILED",
+    ]
+
+    /// The longest wait between two tries of a file whose server cannot be reached.
+    static let longestUnreachableDelay = Duration.seconds(900)
 
     let dataflow: CompiledDataflow
     let zone: DropZoneSettings
     private let executor: JobExecutor
     private let slots: JobSlots
     private let policy: Policy
-    private let monitor: DropZoneMonitor
+    private let access: any DropZoneAccess
     private var logger: Logger
     private var ledger: LedgerStore { executor.database.ledger }
-    private var location: String { "local:" + zone.directory }
+    private var location: String { access.location }
 
     /// Ready files not yet claimed, by path.
     private var pending: [String: DropZoneFile] = [:]
@@ -51,8 +59,8 @@ actor DataflowWorker {
     private var predecessorJob: Task<Void, Never>?
 
     init(
-        dataflow: CompiledDataflow, zone: DropZoneSettings, executor: JobExecutor, slots: JobSlots, policy: Policy,
-        logger: Logger, predecessorJob: Task<Void, Never>?
+        dataflow: CompiledDataflow, zone: DropZoneSettings, access: any DropZoneAccess, executor: JobExecutor, slots: JobSlots,
+        policy: Policy, logger: Logger, predecessorJob: Task<Void, Never>?
     ) {
         self.dataflow = dataflow
         self.zone = zone
@@ -60,7 +68,7 @@ actor DataflowWorker {
         self.slots = slots
         self.policy = policy
         self.predecessorJob = predecessorJob
-        monitor = DropZoneMonitor(settings: zone, reconcileInterval: policy.reconcileInterval)
+        self.access = access
         var logger = logger
         logger[metadataKey: "dataflow"] = "\(dataflow.name)"
         self.logger = logger
@@ -69,8 +77,8 @@ actor DataflowWorker {
     /// Starts watching; the inotify watch is in place when this returns (the daemon says READY=1
     /// after), so a file dropped right after is seen by its event.
     func start() {
-        let findingStream = monitor.findings()
-        let problemStream = monitor.problems()
+        let findingStream = access.findings()
+        let problemStream = access.problems()
         findings = Task {
             for await finding in findingStream { await self.handle(finding) }
         }
@@ -79,7 +87,11 @@ actor DataflowWorker {
             for await problem in problemStream {
                 switch problem {
                 case .unavailable(let directory, let reason):
-                    logger.error("drop zone \(directory) \(reason); watching for it to come back", metadata: ["code": "DROP_ZONE_UNAVAILABLE"])
+                    logger.error("drop zone \(directory) \(reason); trying again", metadata: ["code": "DROP_ZONE_UNAVAILABLE"])
+                case .refused(let directory, let reason):
+                    logger.error(
+                        "drop zone \(directory) refused us: \(reason); not trying again until the configuration is reloaded",
+                        metadata: ["code": "DROP_ZONE_REFUSED"])
                 case .recovered(let directory):
                     logger.info("drop zone \(directory) is back; listing it")
                 case .eventsLost(let directory):
@@ -92,7 +104,7 @@ actor DataflowWorker {
     /// Stops watching and taking jobs; the running job (if any) goes on. Returns at once.
     func retire() {
         retiring = true
-        monitor.stop()
+        access.stop()
         findings?.cancel()
     }
 
@@ -162,7 +174,7 @@ actor DataflowWorker {
         for entry in entries where pending[entry.path] == nil && !delayed.contains(entry.path) && !inFlight.contains(entry.path) {
             guard let size = entry.size, let modified = entry.modified else { continue }
             let file = DropZoneFile(dataflow: dataflow.name, location: entry.location, path: entry.path, size: size, modified: modified)
-            if PostActions.isPresent(file) { enqueue(file) }
+            if await access.isPresent(file) { enqueue(file) }
         }
     }
 
@@ -226,7 +238,7 @@ actor DataflowWorker {
     private func withoutDuplicates(_ batch: [DropZoneFile]) async throws -> [DropZoneFile] {
         var fresh: [DropZoneFile] = []
         for file in batch {
-            guard let hash = await FileHashing.sha256(of: file.path) else {
+            guard let hash = await access.contentHash(file.path) else {
                 fresh.append(file)
                 continue
             }
@@ -260,15 +272,16 @@ actor DataflowWorker {
     private func settle(_ claimed: [DropZoneFile], report: JobReport, committed: Set<FileInfo>, logger: Logger) async throws {
         let committedPaths = Set(committed.map(\.path))
         let started = Set(report.files.map(\.path))
-        // A failure that names none of the claimed files (a writer's output file, the store) is
-        // blamed on the files the job had started and not committed.
+        // A failure that names none of the claimed files (a writer's output file, the store, the
+        // server) is blamed on the files the job had started and not committed, or on all of them
+        // when it started none (the drop zone's server could not be reached).
         let failureIsAFile = report.failureFile.map { path in claimed.contains { $0.path == path } } ?? false
         for file in claimed {
             if committedPaths.contains(file.path) || (report.status == .succeeded && started.contains(file.path)) {
                 try await ledger.settle(file, status: .succeeded)
                 await finishPostAction(file)
             } else if report.status == .failed
-                && (report.failureFile == file.path || (!failureIsAFile && started.contains(file.path))) {
+                && (report.failureFile == file.path || (!failureIsAFile && (started.contains(file.path) || started.isEmpty))) {
                 try await fail(
                     file, code: report.failureCode ?? "JOB_FAILED", reason: report.failure ?? "the job failed",
                     transient: failureIsAFile ? nil : true, logger: logger)
@@ -293,11 +306,16 @@ actor DataflowWorker {
             return logger.warning("\(file.path) vanished before it was read")
         }
         let attempts = try ledger.entry(location: file.location, path: file.path)?.attempts ?? policy.maxAttempts
-        if transient ?? Self.transientCodes.contains(code), attempts < policy.maxAttempts {
-            let delay = policy.retryBackoff * (1 << min(max(attempts - 1, 0), 16))
+        // An unreachable server is not the file's fault: it is waited for however long it takes.
+        let unreachable = code == "CONNECTION_FAILED"
+        if unreachable || (transient ?? Self.transientCodes.contains(code) && attempts < policy.maxAttempts) {
+            var delay = policy.retryBackoff * (1 << min(max(attempts - 1, 0), 16))
+            if unreachable { delay = min(delay, Self.longestUnreachableDelay) }
             delayed.insert(file.path)
             try await ledger.settle(file, status: .ready, error: reason)
-            logger.warning("\(file.path) failed (attempt \(attempts) of \(policy.maxAttempts)); retrying in \(delay)")
+            logger.warning(unreachable
+                ? "\(file.path) could not be fetched (attempt \(attempts)): \(reason); retrying in \(delay)"
+                : "\(file.path) failed (attempt \(attempts) of \(policy.maxAttempts)); retrying in \(delay)")
             Task { [weak self] in
                 try? await Task.sleep(for: delay)
                 await self?.retryAfterDelay(file)
@@ -322,17 +340,17 @@ actor DataflowWorker {
     private func finishPostAction(_ file: DropZoneFile) async {
         // Only the version the ledger settled: a new file under the same name waits for its own job.
         guard let entry = try? ledger.entry(location: file.location, path: file.path), entry.status.isSettled,
-              entry.size == file.size, entry.modified == file.modified, PostActions.isPresent(file) else { return }
-        let macros = MacroContext(now: Date(), jobID: entry.job ?? "0")
+              entry.size == file.size, entry.modified == file.modified, await access.isPresent(file) else { return }
+        let jobID = entry.job ?? "0"
         do {
             switch (entry.status, zone.afterSuccess, zone.afterFailure) {
             case (.succeeded, .delete, _):
-                try PostActions.delete(file.path)
+                try await access.delete(file.path)
             case (.succeeded, .archive(let path), _):
-                let target = try PostActions.move(file.path, into: path, macros: macros)
+                let target = try await access.move(file.path, into: PostActions.directory(path, jobID: jobID, for: file.path))
                 try await ledger.settle(file, status: .succeeded, movedTo: target)
             case (.failed, _, .quarantine(let path)), (.quarantined, _, .quarantine(let path)):
-                let target = try PostActions.move(file.path, into: path, macros: macros)
+                let target = try await access.move(file.path, into: PostActions.directory(path, jobID: jobID, for: file.path))
                 try await ledger.settle(file, status: .quarantined, movedTo: target)
                 logger.warning("\(file.path) quarantined to \(target)", metadata: ["file": "\(file.path)"])
             default:

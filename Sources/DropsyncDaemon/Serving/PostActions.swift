@@ -6,18 +6,23 @@ import Foundation
 /// quarantined after a final failure. Moves keep the name (a clash gets `.1`, `.2`, … before
 /// the extension) and create the target directory, whose path may hold macros.
 enum PostActions {
-    /// Moves `path` into the directory `template` names; returns the new path.
-    static func move(_ path: String, into template: String, macros: MacroContext) throws(DropsyncError) -> String {
-        let directory: String
+    /// The directory a post-action's `template` names for a file of job `jobID`.
+    static func directory(_ template: String, jobID: String, for path: String) throws(DropsyncError) -> String {
         do {
-            directory = try Macros.expand(template, macros)
+            return try Macros.expand(template, MacroContext(now: Date(), jobID: jobID))
         } catch {
             throw DropsyncError("POST_ACTION_FAILED", "\(template): \(error)", file: path)
         }
+    }
+
+    /// Moves `path` into `directory`; returns the new path.
+    static func move(_ path: String, into directory: String) throws(DropsyncError) -> String {
         let manager = FileManager.default
         do {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let target = freeName(for: (path as NSString).lastPathComponent, in: directory)
+            let target = try freeName(for: (path as NSString).lastPathComponent, in: directory) {
+                FileManager.default.fileExists(atPath: $0)
+            }
             try manager.moveItem(atPath: path, toPath: target)
             return target
         } catch {
@@ -39,13 +44,18 @@ enum PostActions {
         }
     }
 
-    private static func freeName(for name: String, in directory: String) -> String {
+    /// The first of `directory/name`, `directory/base.1.ext`, `directory/base.2.ext`, … that is
+    /// not `taken`.
+    static func freeName(
+        for name: String, in directory: String, taken: (String) throws(DropsyncError) -> Bool
+    ) throws(DropsyncError) -> String {
         let base = (name as NSString).deletingPathExtension
         let suffix = (name as NSString).pathExtension
-        var candidate = directory + "/" + name
+        let separator = directory.isEmpty || directory.hasSuffix("/") ? "" : "/"
+        var candidate = directory + separator + name
         var number = 1
-        while FileManager.default.fileExists(atPath: candidate) {
-            candidate = directory + "/" + base + ".\(number)" + (suffix.isEmpty ? "" : "." + suffix)
+        while try taken(candidate) {
+            candidate = directory + separator + base + ".\(number)" + (suffix.isEmpty ? "" : "." + suffix)
             number += 1
         }
         return candidate

@@ -1,0 +1,121 @@
+import DropsyncCore
+import DropsyncTesting
+import Foundation
+import Testing
+
+/// `dropsync serve` polling a partner's SFTP directory (a real OpenSSH server on loopback): the
+/// ledger, readiness and post-actions of local drop zones, over the transport.
+@Suite struct ServeRemoteTests {
+    /// A daemon whose flow reads `remote` (served by `server`) every `pollInterval` seconds and
+    /// archives imported files into `remote/done`. `credential` is the login part of the params.
+    static func fixture(_ server: OpenSSHServer, pollInterval: Double = 0.3, credential: String? = nil) throws -> DaemonFixture {
+        let fixture = DaemonFixture(settings: #"{ "retryBackoffSeconds": 1 }"#)
+        let login = try credential ?? #""privateKey": { "file": "\#(server.authorizeNewUserKey())" }"#
+        fixture.scratch.write("conf.d/fans.json", """
+            { "name": "fans", "steps": [
+              { "id": "read", "type": "datasource.read.sftp", "params": {
+                  "host": "127.0.0.1", "port": \(server.port), "username": "\(OpenSSHServer.username)", \(login),
+                  "knownHosts": "known_hosts", "remotePath": "\(fixture.scratch.path)/remote", "fileNameRegex": ".*\\\\.csv\\\\.gz",
+                  "pollInterval": \(pollInterval), "afterSuccess": "archive", "archivePath": "done" },
+                "next": ["gunzip"] },
+              { "id": "gunzip", "type": "file.uncompress.gzip", "next": ["parse"] },
+              { "id": "parse", "type": "file.parse.dsv", "next": ["write"] },
+              { "id": "write", "type": "datasource.write.account" } ] }
+            """)
+        fixture.scratch.write("conf.d/known_hosts", server.knownHostsLines)
+        try FileManager.default.createDirectory(atPath: fixture.scratch.path + "/remote", withIntermediateDirectories: true)
+        return fixture
+    }
+
+    /// Puts a file on the partner's server the careful way (temporary name, then rename).
+    static func upload(_ fixture: DaemonFixture, _ name: String, _ bytes: [UInt8]) {
+        fixture.scratch.write("remote/." + name + ".part", bytes)
+        rename(fixture.scratch.path + "/remote/." + name + ".part", fixture.scratch.path + "/remote/" + name)
+    }
+
+    @Test("a file the partner puts on the SFTP server is found by polling, imported, and archived on the server")
+    func importsAndArchives() throws {
+        let server = try OpenSSHServer()
+        let fixture = try Self.fixture(server)
+        #expect(try fixture.start())
+        Self.upload(fixture, "fans.csv.gz", DaemonFixture.gzipCSV(uids: (1...50).map { "r\($0)" }))
+        let archived = try fixture.waitUntil {
+            try fixture.status(of: "fans.csv.gz") == "succeeded" && fixture.scratch.list("remote/done") == ["fans.csv.gz"]
+        }
+        let entry = try fixture.files()["fans.csv.gz"]
+        #expect(archived, "\(String(describing: entry)) \(fixture.daemon?.stderrSoFar ?? "")")
+        #expect(entry?["location"]?.stringValue == "sftp://\(OpenSSHServer.username)@127.0.0.1:\(server.port)")
+        let why = try fixture.dropsync("files", "why", fixture.scratch.path + "/remote/fans.csv.gz").stdout
+        #expect(why.contains("unchanged across two polls"), "\(why)")
+        #expect(why.contains("remote/done/fans.csv.gz"), "\(why)")
+        #expect(try fixture.accountCount() == 50)
+        #expect(fixture.scratch.list("remote") == ["done"])
+        #expect(fixture.scratch.list("remote/done") == ["fans.csv.gz"])
+    }
+
+    @Test("a file still growing between two polls is read only once two polls find it unchanged")
+    func growingFileWaits() throws {
+        let server = try OpenSSHServer()
+        let fixture = try Self.fixture(server, pollInterval: 1.5)
+        #expect(try fixture.start())
+        // The first half of a gzip file is a truncated one: read early, its job would fail.
+        let whole = DaemonFixture.gzipCSV(uids: (1...2_000).map { "g\($0)" })
+        let path = fixture.scratch.write("remote/growing.csv.gz", Array(whole.prefix(whole.count / 2)))
+        #expect(try fixture.waitUntil { try fixture.status(of: "growing.csv.gz") == "seen" })
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(whole.dropFirst(whole.count / 2)))
+        try handle.close()
+        #expect(try fixture.waitUntil { try fixture.status(of: "growing.csv.gz") == "succeeded" }, "\(fixture.daemon?.stderrSoFar ?? "")")
+        #expect(try fixture.accountCount() == 2_000)
+        #expect(try fixture.files()["growing.csv.gz"]?["attempts"] == .int(1))
+    }
+
+    @Test("the partner's server killed, mid-transfer and while idle, then back: every file is imported exactly once")
+    func serverGoneAndBack() throws {
+        let server = try OpenSSHServer()
+        let fixture = try Self.fixture(server)
+        #expect(try fixture.start())
+        Self.upload(fixture, "a.csv.gz", DaemonFixture.gzipCSV(uids: (1...10).map { "a\($0)" }))
+        #expect(try fixture.waitUntil { try fixture.status(of: "a.csv.gz") == "succeeded" })
+
+        server.kill()
+        #expect(fixture.waitUntil { fixture.daemon?.stderrSoFar.contains("cannot be listed") == true })
+        Self.upload(fixture, "b.csv.gz", DaemonFixture.gzipCSV(uids: (1...10).map { "b\($0)" }))
+        try server.restart()
+        #expect(try fixture.waitUntil { try fixture.status(of: "b.csv.gz") == "succeeded" }, "\(fixture.daemon?.stderrSoFar ?? "")")
+        #expect(fixture.daemon?.stderrSoFar.contains("is back") == true)
+
+        Self.upload(fixture, "c.csv.gz", DaemonFixture.gzipCSV(uids: (1...200_000).map { "c\($0)" }))
+        #expect(try fixture.waitUntil { try fixture.status(of: "c.csv.gz") == "claimed" })
+        server.kill()
+        try server.restart()
+        #expect(try fixture.waitUntil(timeout: .seconds(120)) { try fixture.status(of: "c.csv.gz") == "succeeded" },
+                "\(fixture.daemon?.stderrSoFar ?? "")")
+        #expect(try fixture.accountCount() == 200_020)
+    }
+
+    @Test("a refused login is not retried, says so, and the password reaches no log, job, listing or database")
+    func refusedLoginKeepsTheSecret() throws {
+        let server = try OpenSSHServer()
+        let password = "Pa55-\(UUID().uuidString)"
+        let fixture = try Self.fixture(server, credential: #""password": "\#(password)""#)
+        #expect(try fixture.start())
+        Self.upload(fixture, "fans.csv.gz", DaemonFixture.gzipCSV(uids: ["x1"]))
+        #expect(fixture.waitUntil { fixture.daemon?.stderrSoFar.contains("not trying again until the configuration is reloaded") == true })
+        let log = fixture.daemon?.stderrSoFar ?? ""
+        #expect(log.contains("AUTHENTICATION_FAILED"), "\(log)")
+        let stopped = fixture.stop()
+        #expect(stopped?.status == 0)
+        var everything = log + (stopped.map { $0.stdout + $0.stderr } ?? "")
+        for command in [["files", "--json"], ["jobs", "--json"]] {
+            let result = try DropsyncCommand.run(command + fixture.locations, in: fixture.scratch)
+            everything += result.stdout + result.stderr
+        }
+        for name in fixture.scratch.list("state") {
+            everything += String(decoding: fixture.scratch.read("state/" + name) ?? [], as: UTF8.self)
+        }
+        #expect(!everything.isEmpty)
+        #expect(!everything.contains(password))
+    }
+}
