@@ -1,8 +1,8 @@
-/// How `dropsync serve` treats the files of a local drop zone: when a file is ready to read, and
-/// what becomes of it after its job. Every file reader takes the same params for these
+/// How `dropsync serve` treats the files of a drop zone: when a file is ready to read, and what
+/// becomes of it after its job. Every file reader takes the same params for these
 /// (`DropZoneParams`).
 public struct DropZoneSettings: Sendable, Hashable {
-    /// The directory, absolute.
+    /// The directory: absolute for a local zone; for a remote one, as the server names it.
     public var directory: String
     /// The reader's `fileNameRegex`, matched against whole names.
     public var fileNamePattern: String
@@ -99,7 +99,8 @@ public enum AfterFailure: Sendable, Hashable {
     case quarantine(path: String)
 }
 
-/// A reader of a local directory, which `dropsync serve` watches.
+/// A reader of a drop zone, which `dropsync serve` watches (a local directory) or polls
+/// (`RemoteDropZoneReader`).
 public protocol DropZoneReader: Component {
     var dropZone: DropZoneSettings { get }
 }
