@@ -54,7 +54,8 @@ let package = Package(
         .target(
             name: "DropsyncTesting",
             dependencies: ["DropsyncCore", "DropsyncEngine", "DropsyncComponents", "DropsyncStore"],
-            path: "Tests/DropsyncTesting"),
+            path: "Tests/DropsyncTesting",
+            exclude: ["ftp_server.py"]),
         .testTarget(name: "DropsyncCoreTests", dependencies: ["DropsyncCore"]),
         .testTarget(name: "GzipTests", dependencies: ["Gzip", "DropsyncCore"]),
         .testTarget(name: "DropsyncStoreTests", dependencies: ["DropsyncStore", "DropsyncTesting"]),
@@ -62,6 +63,7 @@ let package = Package(
         .testTarget(name: "DropsyncEngineTests", dependencies: ["DropsyncEngine", "DropsyncTesting"]),
         .testTarget(name: "DropsyncDaemonTests", dependencies: ["DropsyncDaemon", "DropsyncComponents", "DropsyncTesting"]),
         .testTarget(name: "DropsyncCLITests", dependencies: ["DropsyncTesting", "DropsyncComponents", "Gzip"]),
+        .testTarget(name: "FTPTests", dependencies: ["Curl", "DropsyncCore", "DropsyncTesting"]),
         .testTarget(name: "PGPTests", dependencies: ["PGP", "DropsyncComponents", "DropsyncTesting", "DropsyncCore"]),
     ],
     swiftLanguageModes: [.v6]

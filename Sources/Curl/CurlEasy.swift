@@ -3,11 +3,12 @@ import DropsyncCore
 import Foundation
 
 /// One libcurl easy handle: options, then `perform`, which blocks until the transfer is over (use
-/// it from a thread of its own, one caller at a time). Strings and header lists given to it live as
-/// long as the handle.
+/// it from a thread of its own, one caller at a time). Strings and lists given to it live as
+/// long as libcurl needs them.
 public final class CurlEasy {
     private let handle: UnsafeMutableRawPointer
-    private var lists: [UnsafeMutablePointer<curl_slist>] = []
+    /// The list given for each list option, by the option's number.
+    private var lists: [UInt32: UnsafeMutablePointer<curl_slist>] = [:]
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
 
     /// libcurl's global state, set up once before the first handle.
@@ -24,7 +25,7 @@ public final class CurlEasy {
 
     deinit {
         curl_easy_cleanup(handle)
-        lists.forEach { curl_slist_free_all($0) }
+        lists.values.forEach { curl_slist_free_all($0) }
         errorBuffer.deallocate()
     }
 
@@ -41,12 +42,14 @@ public final class CurlEasy {
         dropsync_curl_set_string(handle, option, value)
     }
 
-    /// A list option (`CURLOPT_HTTPHEADER`, `CURLOPT_QUOTE`, …), kept until the handle goes.
+    /// A list option (`CURLOPT_HTTPHEADER`, `CURLOPT_QUOTE`, …), kept until the option is set
+    /// again or the handle goes; an empty list unsets it.
     public func set(_ option: CURLoption, list values: [String]) {
         var list: UnsafeMutablePointer<curl_slist>?
         for value in values { list = curl_slist_append(list, value) }
-        if let list { lists.append(list) }
         dropsync_curl_set_list(handle, option, list)
+        if let previous = lists.removeValue(forKey: option.rawValue) { curl_slist_free_all(previous) }
+        if let list { lists[option.rawValue] = list }
     }
 
     /// The last response's status: HTTP status, or the FTP server's reply code.
@@ -54,6 +57,13 @@ public final class CurlEasy {
         var code = 0
         dropsync_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &code)
         return code
+    }
+
+    /// A text fact of the last transfer (`CURLINFO_FTP_ENTRY_PATH`, …); nil when libcurl has none.
+    public func string(_ info: CURLINFO) -> String? {
+        var value: UnsafeMutablePointer<CChar>?
+        guard dropsync_curl_get_string(handle, info, &value) == CURLE_OK, let value else { return nil }
+        return String(cString: value)
     }
 
     /// Runs the transfer. `receive` gets the response body as it arrives (false stops the

@@ -13,7 +13,7 @@ struct SFTPConnection: Sendable {
         ParamSpec("password", .secret, "The password (or use privateKey)."),
         ParamSpec("privateKey", .secret, "A private key (OpenSSH format), usually by reference: {\"file\": …} or {\"credential\": …}."),
         ParamSpec("passphrase", .secret, "The private key's passphrase, when it has one."),
-        ParamSpec("timeout", .integer, default: 60, "Seconds (1 to 86400) to wait for the server before giving up."),
+        ConnectionTimeout.spec,
         ParamSpec("knownHosts", .string, "A known_hosts file listing the server's key (relative to the dataflow's directory)."),
         ParamSpec("hostKeyFingerprint", .string, "The server key's fingerprint, `SHA256:…`, instead of knownHosts."),
     ]
@@ -52,9 +52,7 @@ struct SFTPConnection: Sendable {
                 "knownHosts",
                 "host keys are always verified: give knownHosts or hostKeyFingerprint (`dropsync sftp trust --host \(host)` shows them)")
         }
-        let seconds = params.int("timeout") ?? 60
-        guard (1...86_400).contains(seconds) else { throw ParamError("timeout", "must be 1 to 86400 seconds, got \(seconds)") }
-        timeout = .seconds(seconds)
+        timeout = try ConnectionTimeout.duration(params)
     }
 
     /// Connects, checks the host key, logs in.

@@ -1,0 +1,39 @@
+import DropsyncCore
+
+/// `datasource.read.ftp`: reads the files of a directory on an FTP server (libcurl), over plain
+/// FTP or explicit FTPS (`tls: "require"`, the certificate verified).
+///
+/// Remote names that could escape a local directory or confuse a terminal (`..`, `/`, control
+/// characters) are refused and traced; dotfiles and upload temp names are passed over.
+/// `dropsync serve` polls the directory every `pollInterval`.
+public struct FTPReadStep: RemoteDropZoneReader {
+    public static let spec = ComponentSpec(
+        type: "datasource.read.ftp",
+        summary: "Reads the files of a directory on an FTP server; explicit FTPS with tls: \"require\".",
+        input: .nothing, output: .file,
+        params: FTPConnection.specs + [
+            ParamSpec("remotePath", .string, default: ".", "The directory to read (relative to the login's directory, or absolute)."),
+        ] + SourceFiles.specs + DropZoneParams.remoteSpecs)
+
+    let connection: FTPConnection
+    let reading: RemoteReading
+    public let dropZone: DropZoneSettings
+    public let pollInterval: Duration
+
+    public init(params: Params) throws(ParamError) {
+        connection = try FTPConnection(params)
+        let remotePath = params.string("remotePath") ?? "."
+        let order = try SourceFiles(params)
+        dropZone = try DropZoneParams.settings(params, directory: remotePath, fileNamePattern: order.fileNamePattern)
+        reading = try RemoteReading(params, remotePath: remotePath, readiness: dropZone.readiness)
+        pollInterval = try DropZoneParams.pollInterval(params)
+    }
+
+    public var location: String { connection.location }
+
+    public func connect() throws(DropsyncError) -> any FileTransport { try connection.connect() }
+
+    public func run(_ step: StepRun) async throws {
+        try await reading.run(step) { () throws(DropsyncError) in try connection.connect() }
+    }
+}
