@@ -7,6 +7,7 @@ public enum BuiltinComponents {
         // Readers
         LocalReadStep.self,
         SFTPReadStep.self,
+        S3ReadStep.self,
         // File steps
         GzipUncompressStep.self,
         GzipCompressStep.self,
@@ -26,5 +27,6 @@ public enum BuiltinComponents {
         AccountWriteStep.self,
         LocalWriteStep.self,
         SFTPWriteStep.self,
+        S3WriteStep.self,
     ])
 }
