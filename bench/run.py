@@ -5,7 +5,8 @@
 (c) sqlite3 .import of the same CSV into a plain table (the plain-table floor)
 (d) SQLite alone doing dropsync's upsert from a staging table (the engine's ceiling)
 and the DSV parser alone against Python's csv module on the same bytes; then PGP (bench/pgp.py):
-the encrypted import against (a), and decrypt/encrypt of a ~200 MB and a ~1 GB file against gpg.
+the encrypted import against (a), and decrypt/encrypt of a ~200 MB and a ~1 GB file against gpg; SFTP
+(bench/sftp.py) against OpenSSH and S3 (bench/s3.py) against boto3.
 Each figure is the best of BENCH_REPEAT runs (default 3). Prints figures; never fails on speed."""
 import csv
 import gzip
@@ -27,12 +28,14 @@ sys.path.insert(0, HERE)
 import daemon  # noqa: E402
 import generate  # noqa: E402
 import pgp  # noqa: E402
+import s3  # noqa: E402
 import sftp  # noqa: E402
 import reference_import  # noqa: E402
 
 pgp.WORK, pgp.DROPSYNC = WORK, DROPSYNC
 daemon.WORK, daemon.DROPSYNC = WORK, DROPSYNC
 sftp.WORK, sftp.DROPSYNC = WORK, DROPSYNC
+s3.WORK, s3.DROPSYNC = WORK, DROPSYNC
 
 
 def peak_rss_mb(command):
@@ -163,10 +166,10 @@ def best(measure):
 
 def main():
     """Arguments: row counts for the import (default 1,000,000 and 3,000,000) and sections to run
-    (import, pgp, daemon, sftp; default all)."""
+    (import, pgp, daemon, sftp, s3; default all)."""
     os.makedirs(WORK, exist_ok=True)
     sizes = [int(arg) for arg in sys.argv[1:] if arg.isdigit()] or [1_000_000, 3_000_000]
-    sections = [arg for arg in sys.argv[1:] if not arg.isdigit()] or ["import", "pgp", "daemon", "sftp"]
+    sections = [arg for arg in sys.argv[1:] if not arg.isdigit()] or ["import", "pgp", "daemon", "sftp", "s3"]
     secret, public = pgp.prepare_keys()
     try:
         run_sections(sections, sizes, secret, public)
@@ -183,6 +186,8 @@ def run_sections(sections, sizes, secret, public):
         daemon.measure()
     if "sftp" in sections:
         sftp.measure(pgp.big_gzip_file(gzip_source(), 20), best)
+    if "s3" in sections:
+        s3.measure(best)
 
 
 def bench_import(sizes, secret):

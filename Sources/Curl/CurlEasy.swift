@@ -18,9 +18,22 @@ public final class CurlEasy {
         _ = Self.globalInit
         guard let handle = curl_easy_init() else { throw DropsyncError("TRANSFER_FAILED", "libcurl could not start a transfer") }
         self.handle = handle
+        applyDefaults()
+    }
+
+    private func applyDefaults() {
         errorBuffer[0] = 0
         dropsync_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         dropsync_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
+    }
+
+    /// Forgets every option set (`curl_easy_reset`), keeping open connections and caches, so the
+    /// next request on this handle starts from libcurl's defaults yet reuses the connection.
+    public func reset() {
+        curl_easy_reset(handle)
+        lists.values.forEach { curl_slist_free_all($0) }
+        lists.removeAll()
+        applyDefaults()
     }
 
     deinit {

@@ -8,6 +8,7 @@ public enum BuiltinComponents {
         LocalReadStep.self,
         SFTPReadStep.self,
         FTPReadStep.self,
+        S3ReadStep.self,
         // File steps
         GzipUncompressStep.self,
         GzipCompressStep.self,
@@ -28,5 +29,6 @@ public enum BuiltinComponents {
         LocalWriteStep.self,
         SFTPWriteStep.self,
         FTPWriteStep.self,
+        S3WriteStep.self,
     ])
 }

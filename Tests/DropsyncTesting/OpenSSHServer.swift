@@ -19,7 +19,7 @@ public final class OpenSSHServer: @unchecked Sendable {
         }
         // sshd started as root wants its privilege separation directory.
         if geteuid() == 0 { try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true) }
-        let port = try Self.freePort()
+        let port = try LoopbackPort.free()
         self.port = port
         let configuration = """
             Port \(port)
@@ -34,7 +34,7 @@ public final class OpenSSHServer: @unchecked Sendable {
             """
         directory.write("sshd_config", configuration)
         process = try Self.start(directory)
-        guard Self.waitForListener(port: port, deadline: .now + .seconds(30)), process.isRunning else {
+        guard LoopbackPort.waitForListener(port: port, deadline: .now + .seconds(30)), process.isRunning else {
             throw ServerFailure(log: directory.readText("sshd.log") ?? "")
         }
     }
@@ -60,7 +60,7 @@ public final class OpenSSHServer: @unchecked Sendable {
     public func restart() throws {
         _ = process.isRunning
         process = try Self.start(directory)
-        guard Self.waitForListener(port: port, deadline: .now + .seconds(30)), process.isRunning else {
+        guard LoopbackPort.waitForListener(port: port, deadline: .now + .seconds(30)), process.isRunning else {
             throw ServerFailure(log: directory.readText("sshd.log") ?? "")
         }
     }
@@ -111,39 +111,5 @@ public final class OpenSSHServer: @unchecked Sendable {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
-    }
-
-    /// A port nobody listens on right now (bound to port 0, then released).
-    private static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
-            }
-        }
-        guard bound else { throw POSIXError(.EADDRNOTAVAIL) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    private static func waitForListener(port: Int, deadline: ContinuousClock.Instant) -> Bool {
-        while ContinuousClock.now < deadline {
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = UInt16(port).bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-            }
-            close(descriptor)
-            if connected { return true }
-            usleep(20_000)
-        }
-        return false
     }
 }
