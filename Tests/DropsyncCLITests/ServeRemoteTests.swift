@@ -11,19 +11,25 @@ import Testing
     static func fixture(_ server: OpenSSHServer, pollInterval: Double = 0.3, credential: String? = nil) throws -> DaemonFixture {
         let fixture = DaemonFixture(settings: #"{ "retryBackoffSeconds": 1 }"#)
         let login = try credential ?? #""privateKey": { "file": "\#(server.authorizeNewUserKey())" }"#
+        fixture.scratch.write("conf.d/known_hosts", server.knownHostsLines)
+        try FileManager.default.createDirectory(atPath: fixture.scratch.path + "/remote", withIntermediateDirectories: true)
+        return Self.importing(into: fixture, reader: "datasource.read.sftp", params: """
+            "host": "127.0.0.1", "port": \(server.port), "username": "\(OpenSSHServer.username)", \(login),
+            "knownHosts": "known_hosts", "remotePath": "\(fixture.scratch.path)/remote",
+            "pollInterval": \(pollInterval), "afterSuccess": "archive", "archivePath": "done"
+            """)
+    }
+
+    /// `fixture` with a flow importing the gzip'd CSVs its `reader` (with `params`) finds.
+    static func importing(into fixture: DaemonFixture, reader: String, params: String) -> DaemonFixture {
         fixture.scratch.write("conf.d/fans.json", """
             { "name": "fans", "steps": [
-              { "id": "read", "type": "datasource.read.sftp", "params": {
-                  "host": "127.0.0.1", "port": \(server.port), "username": "\(OpenSSHServer.username)", \(login),
-                  "knownHosts": "known_hosts", "remotePath": "\(fixture.scratch.path)/remote", "fileNameRegex": ".*\\\\.csv\\\\.gz",
-                  "pollInterval": \(pollInterval), "afterSuccess": "archive", "archivePath": "done" },
+              { "id": "read", "type": "\(reader)", "params": { \(params), "fileNameRegex": ".*\\\\.csv\\\\.gz" },
                 "next": ["gunzip"] },
               { "id": "gunzip", "type": "file.uncompress.gzip", "next": ["parse"] },
               { "id": "parse", "type": "file.parse.dsv", "next": ["write"] },
               { "id": "write", "type": "datasource.write.account" } ] }
             """)
-        fixture.scratch.write("conf.d/known_hosts", server.knownHostsLines)
-        try FileManager.default.createDirectory(atPath: fixture.scratch.path + "/remote", withIntermediateDirectories: true)
         return fixture
     }
 
@@ -117,5 +123,48 @@ import Testing
         }
         #expect(!everything.isEmpty)
         #expect(!everything.contains(password))
+    }
+
+    @Test("a file on an FTPS server is found by polling, imported, and archived on the server")
+    func importsOverFTPS() throws {
+        let fixture = DaemonFixture()
+        let certificate = try TLSCertificate(in: fixture.scratch.path)
+        let server = try FTPServer(home: fixture.scratch.path + "/ftp", tls: certificate)
+        _ = Self.importing(into: fixture, reader: "datasource.read.ftp", params: """
+            "host": "127.0.0.1", "port": \(server.port), "username": "\(FTPServer.username)", "password": "\(FTPServer.password)",
+            "tls": "require", "caFile": "\(certificate.certificate)", "remotePath": "/drop",
+            "pollInterval": 0.3, "afterSuccess": "archive", "archivePath": "done"
+            """)
+        #expect(try fixture.start())
+        fixture.scratch.write("ftp/drop/.fans.csv.gz.part", DaemonFixture.gzipCSV(uids: (1...30).map { "f\($0)" }))
+        rename(fixture.scratch.path + "/ftp/drop/.fans.csv.gz.part", fixture.scratch.path + "/ftp/drop/fans.csv.gz")
+        let archived = try fixture.waitUntil {
+            try fixture.status(of: "fans.csv.gz") == "succeeded" && fixture.scratch.list("ftp/drop/done") == ["fans.csv.gz"]
+        }
+        #expect(archived, "\(fixture.daemon?.stderrSoFar ?? "")")
+        #expect(try fixture.files()["fans.csv.gz"]?["location"]?.stringValue == "ftp://\(FTPServer.username)@127.0.0.1:\(server.port)")
+        #expect(try fixture.accountCount() == 30)
+    }
+
+    @Test("an object under an S3 prefix is found by polling, imported, and deleted; the secret key stays out of everything")
+    func importsFromS3() throws {
+        let server = try S3Server()
+        let fixture = Self.importing(into: DaemonFixture(), reader: "datasource.read.amazon.s3", params: """
+            \(server.connectionParams()), "objectKeyPrefix": "in/", "pollInterval": 0.3, "afterSuccess": "delete"
+            """)
+        #expect(try fixture.start())
+        let file = fixture.scratch.write("fans.csv.gz", DaemonFixture.gzipCSV(uids: (1...40).map { "s\($0)" }))
+        try server.call("put", "in/fans.csv.gz", file)
+        let deleted = try fixture.waitUntil { try fixture.status(of: "fans.csv.gz") == "succeeded" && server.keys("in/").isEmpty }
+        #expect(deleted, "\(fixture.daemon?.stderrSoFar ?? "")")
+        #expect(try fixture.accountCount() == 40)
+        let stopped = fixture.stop()
+        var everything = (fixture.daemon?.stderrSoFar ?? "") + (stopped.map { $0.stdout + $0.stderr } ?? "")
+        everything += try fixture.dropsync("files", "--json").stdout + fixture.dropsync("jobs", "--json").stdout
+        for name in fixture.scratch.list("state") {
+            everything += String(decoding: fixture.scratch.read("state/" + name) ?? [], as: UTF8.self)
+        }
+        #expect(everything.contains("fans.csv.gz"))
+        #expect(!everything.contains(server.secretKey))
     }
 }
