@@ -118,16 +118,17 @@ public enum DropZoneParams {
         ParamSpec("doneMarker", .string, "A marker file that must exist first, `{name}` standing for the file's name: `{name}.done`."),
         ParamSpec("minimumSize", .integer, default: 0, "Files smaller than this many bytes wait."),
         ParamSpec("afterSuccess", .oneOf(["keep", "delete", "archive"]), default: "keep", "What to do with a file once imported."),
-        ParamSpec("archivePath", .string, "Where `archive` moves files (macros allowed: `archive/${now:yyyy-MM-dd}`); relative to `path`."),
+        ParamSpec("archivePath", .string, "Where `archive` moves files (macros allowed: `archive/${now:yyyy-MM-dd}`); relative to the directory read."),
         ParamSpec("afterFailure", .oneOf(["keep", "quarantine"]), default: "keep", "What to do with a file that failed for good."),
-        ParamSpec("quarantinePath", .string, "Where `quarantine` moves files; relative to `path`."),
+        ParamSpec("quarantinePath", .string, "Where `quarantine` moves files; relative to the directory read."),
         ParamSpec(
             "duplicateContent", .oneOf(["process", "skip"]), default: "process",
             "A file with the same content (SHA-256) as one imported before under another name: `process` it again, "
                 + "or `skip` it (it counts as succeeded)."),
     ]
 
-    /// The settings for a reader of `directory` (absolute).
+    /// The settings for a reader of `directory` (local: absolute; remote: as the server names it,
+    /// an S3 prefix perhaps empty).
     public static func settings(_ params: Params, directory: String, fileNamePattern: String) throws(ParamError) -> DropZoneSettings {
         func within(_ name: String, default fallback: String) throws(ParamError) -> String {
             let given = params.string(name) ?? fallback
@@ -136,7 +137,8 @@ public enum DropZoneParams {
             } catch {
                 throw ParamError(name, error.description)
             }
-            return given.hasPrefix("/") ? given : directory + "/" + given
+            if given.hasPrefix("/") || directory.isEmpty { return given }
+            return directory.hasSuffix("/") ? directory + given : directory + "/" + given
         }
         let readiness = ReadinessRules(
             ignorePatterns: params.strings("ignorePatterns") ?? ReadinessRules.defaultIgnorePatterns,
