@@ -48,6 +48,34 @@ public struct S3Bucket: Sendable {
     /// Error documents are read up to this size.
     static let errorBodyLimit = 64 * 1024
 
+    /// Sends `request` with `body` on `easy` and returns the answer. An answer of 200 that holds an
+    /// error document (CopyObject and CompleteMultipartUpload may end so) is a failure too.
+    @discardableResult
+    func exchange(
+        _ request: S3Request, body: [UInt8] = [], on easy: CurlEasy, doing: String
+    ) throws(DropsyncError) -> (headers: [String: String], body: [UInt8]) {
+        var request = request
+        request.bodySize = Int64(body.count)
+        var received: [UInt8] = []
+        var sent = 0
+        let headers = try perform(
+            request, on: easy, doing: doing,
+            receive: { bytes in
+                received += bytes
+                return true
+            },
+            send: request.method == .put || request.method == .post ? { buffer in
+                let count = min(buffer.count, body.count - sent)
+                body.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[sent..<sent + count])) }
+                sent += count
+                return count
+            } : nil)
+        if S3ErrorResponse.isError(received) {
+            throw S3ErrorResponse(status: 200, body: received).error(doing: doing, bucket: name)
+        }
+        return (headers, received)
+    }
+
     /// Sends `request` on `easy` (its options reset first, its connection reused). The body of a
     /// successful answer goes to `receive` (false stops the transfer); `send` fills the request
     /// body. Returns the answer's headers, names lowercased. A failed request throws, coded by

@@ -94,31 +94,10 @@ public final class S3Client: FileTransport {
         }
     }
 
-    /// Sends `request` with `body` on the client's handle and returns the answer. An answer of
-    /// 200 that holds an error document (CopyObject and CompleteMultipartUpload may end so) is a
-    /// failure too.
+    /// Sends `request` with `body` on the client's handle (`S3Bucket.exchange`).
     @discardableResult
     func exchange(_ request: S3Request, body: [UInt8] = [], doing: String) throws(DropsyncError) -> (headers: [String: String], body: [UInt8]) {
-        var request = request
-        request.bodySize = Int64(body.count)
-        var received: [UInt8] = []
-        var sent = 0
-        let headers = try bucket.perform(
-            request, on: easy, doing: doing,
-            receive: { bytes in
-                received += bytes
-                return true
-            },
-            send: request.method == .put || request.method == .post ? { buffer in
-                let count = min(buffer.count, body.count - sent)
-                body.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[sent..<sent + count])) }
-                sent += count
-                return count
-            } : nil)
-        if S3ErrorResponse.isError(received) {
-            throw S3ErrorResponse(status: 200, body: received).error(doing: doing, bucket: bucket.name)
-        }
-        return (headers, received)
+        try bucket.exchange(request, body: body, on: easy, doing: doing)
     }
 
     /// A key as messages show it: `s3://bucket/key`.

@@ -4,15 +4,16 @@ import DropsyncCore
 /// part, UploadPart, CompleteMultipartUpload at `commit`); nobody sees the object before it is
 /// complete. A file smaller than one part is one PutObject at `commit`. Released uncommitted (a
 /// failed or cancelled job, a part refused), the upload is aborted, so no part stays stored.
-/// Holds one part in memory at most.
+/// Parts go up several at a time (`S3PartSender`).
 final class S3MultipartUpload: FileUpload {
     let name: String
     private let client: S3Client
     private let key: String
     private var part: [UInt8] = []
     private var uploadID: String?
-    /// The ETag of each part uploaded, in order (part numbers count from 1).
-    private var partTags: [String] = []
+    private var sender: S3PartSender?
+    /// Parts handed to the sender (part numbers count from 1).
+    private var partsSent = 0
     private var committed = false
 
     /// S3 takes at most this many parts.
@@ -26,6 +27,7 @@ final class S3MultipartUpload: FileUpload {
 
     deinit {
         guard !committed, let uploadID else { return }
+        sender?.settle()
         _ = try? client.exchange(S3Request(method: .delete, key: key, query: [("uploadId", uploadID)]), doing: "abort \(describe)")
     }
 
@@ -53,20 +55,20 @@ final class S3MultipartUpload: FileUpload {
     private var describe: String { client.describe(key) }
 
     private func uploadPart() throws(DropsyncError) {
-        if uploadID == nil { uploadID = try create() }
-        guard let uploadID else { return }
-        let number = partTags.count + 1
-        guard number <= Self.maximumParts else {
+        if uploadID == nil {
+            let id = try create()
+            uploadID = id
+            sender = S3PartSender(bucket: client.bucket, key: key, uploadID: id, partSize: client.partSize, describe: describe)
+        }
+        guard let sender else { return }
+        guard partsSent < Self.maximumParts else {
             throw DropsyncError(
                 "TRANSFER_FAILED",
                 "upload \(describe): S3 takes at most \(Self.maximumParts) parts of \(client.partSize >> 20) MiB; raise partSize")
         }
-        let doing = "upload part \(number) of \(describe)"
-        let headers = try client.exchange(
-            S3Request(method: .put, key: key, query: [("partNumber", String(number)), ("uploadId", uploadID)]), body: part, doing: doing).headers
-        guard let tag = headers["etag"] else { throw DropsyncError("TRANSFER_FAILED", "\(doing): S3 gave the part no ETag") }
-        partTags.append(tag)
-        part.removeAll(keepingCapacity: true)
+        partsSent += 1
+        try sender.send(partsSent, part)
+        part = []
     }
 
     private func create() throws(DropsyncError) -> String {
@@ -79,8 +81,8 @@ final class S3MultipartUpload: FileUpload {
     }
 
     private func complete() throws(DropsyncError) {
-        guard let uploadID else { return }
-        let parts = partTags.enumerated().map { index, tag in
+        guard let uploadID, let sender else { return }
+        let parts = try sender.finish().enumerated().map { index, tag in
             "<Part><PartNumber>\(index + 1)</PartNumber><ETag>\(tag.replacingXMLSpecials)</ETag></Part>"
         }
         let document = "<CompleteMultipartUpload>" + parts.joined() + "</CompleteMultipartUpload>"
