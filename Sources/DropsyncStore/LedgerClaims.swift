@@ -9,13 +9,16 @@ public struct DropZoneFile: Sendable, Hashable {
     public var path: String
     public var size: Int64
     public var modified: Double
+    /// What the server says identifies this version besides size and time (S3's ETag), recorded.
+    public var versionTag: String?
 
-    public init(dataflow: String, location: String, path: String, size: Int64, modified: Double) {
+    public init(dataflow: String, location: String, path: String, size: Int64, modified: Double, versionTag: String? = nil) {
         self.dataflow = dataflow
         self.location = location
         self.path = path
         self.size = size
         self.modified = modified
+        self.versionTag = versionTag
     }
 }
 
@@ -39,22 +42,22 @@ extension LedgerStore {
                 }
                 try db.execute(
                     sql: """
-                        UPDATE ledger SET dataflow = ?, size = ?, mtime = ?, status = ?, readyReason = ?, updatedAt = ?,
+                        UPDATE ledger SET dataflow = ?, size = ?, mtime = ?, versionTag = ?, status = ?, readyReason = ?, updatedAt = ?,
                             attempts = CASE WHEN ? THEN attempts ELSE 0 END,
                             lastError = CASE WHEN ? THEN lastError ELSE NULL END,
                             contentHash = CASE WHEN ? THEN contentHash ELSE NULL END,
                             movedTo = NULL
                         WHERE location = ? AND path = ?
                         """,
-                    arguments: [file.dataflow, file.size, file.modified, status.rawValue, reason, time.storedMilliseconds,
+                    arguments: [file.dataflow, file.size, file.modified, file.versionTag, status.rawValue, reason, time.storedMilliseconds,
                                 sameVersion, sameVersion, sameVersion, file.location, file.path])
             } else {
                 try db.execute(
                     sql: """
-                        INSERT INTO ledger(location, path, dataflow, size, mtime, status, attempts, firstSeen, updatedAt, readyReason)
-                        VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+                        INSERT INTO ledger(location, path, dataflow, size, mtime, versionTag, status, attempts, firstSeen, updatedAt, readyReason)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
                         """,
-                    arguments: [file.location, file.path, file.dataflow, file.size, file.modified, status.rawValue,
+                    arguments: [file.location, file.path, file.dataflow, file.size, file.modified, file.versionTag, status.rawValue,
                                 time.storedMilliseconds, time.storedMilliseconds, reason])
             }
             return status

@@ -18,6 +18,8 @@ public struct LedgerEntry: Sendable, Hashable {
     public var size: Int64?
     public var modified: Double?
     public var contentHash: String?
+    /// The server's tag of the version (S3's ETag), where it gives one.
+    public var versionTag: String?
     public var status: LedgerStatus
     /// How many times the file was claimed for processing.
     public var attempts: Int
@@ -89,7 +91,7 @@ public struct LedgerStore: Sendable {
         let job: Int64? = row["job"]
         return LedgerEntry(
             location: row["location"], path: row["path"], size: row["size"], modified: row["mtime"],
-            contentHash: row["contentHash"], status: LedgerStatus(rawValue: status) ?? .failed,
+            contentHash: row["contentHash"], versionTag: row["versionTag"], status: LedgerStatus(rawValue: status) ?? .failed,
             attempts: row["attempts"], job: job.map { String($0) },
             firstSeen: Date(storedMilliseconds: row["firstSeen"]), updatedAt: Date(storedMilliseconds: row["updatedAt"]),
             lastError: row["lastError"], readyReason: row["readyReason"], dataflow: row["dataflow"], movedTo: row["movedTo"])

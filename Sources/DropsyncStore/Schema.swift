@@ -101,6 +101,9 @@ enum Schema {
         migrator.registerMigration("v3-ledger-content-hash") { db in
             try db.execute(sql: "CREATE INDEX ledger_content ON ledger(contentHash) WHERE contentHash IS NOT NULL")
         }
+        migrator.registerMigration("v4-ledger-version-tag") { db in
+            try db.execute(sql: "ALTER TABLE ledger ADD COLUMN versionTag TEXT")
+        }
         return migrator
     }()
 }

@@ -80,6 +80,7 @@ struct FilesCommand: ParsableCommand {
             var lines = ["\(entry.path)", "  dataflow     \(entry.dataflow ?? "-") (\(entry.location))"]
             lines.append("  first seen   \(UTCDateFormat.iso8601(entry.firstSeen))")
             if let size = entry.size { lines.append("  size         \(size) bytes") }
+            if let tag = entry.versionTag { lines.append("  version tag  \(tag)") }
             if let reason = entry.readyReason { lines.append("  \(entry.status == .seen ? "waiting" : "ready") because \(reason)") }
             lines.append("  status       \(entry.status.rawValue) since \(UTCDateFormat.iso8601(entry.updatedAt)), \(entry.attempts) attempt(s)")
             if let job = entry.job, let report = try JobStore(database: database).report(id: job) {
@@ -112,6 +113,10 @@ struct FilesCommand: ParsableCommand {
             guard try await ledger.requeue(location: entry.location, path: absolute) else {
                 throw CommandFailure("\(absolute) changed state meanwhile; see dropsync files why")
             }
+            if entry.status == .quarantined, let movedTo = entry.movedTo, !entry.location.hasPrefix("local:") {
+                print("\(absolute): queued again; move \(movedTo) back to \(absolute) on \(entry.location) and the daemon takes it")
+                return
+            }
             if entry.status == .quarantined, let movedTo = entry.movedTo, !FileManager.default.fileExists(atPath: absolute) {
                 do {
                     try FileManager.default.moveItem(atPath: movedTo, toPath: absolute)
@@ -131,10 +136,11 @@ struct LedgerFile: ParsableArguments {
     @Argument(help: "The file's path in its drop zone.")
     var path: String
 
-    /// The file's most recent entry; a failure naming the path when the ledger has none.
+    /// The file's most recent entry: by the path as given (a remote one: `in/fans.csv`), else as
+    /// a local path made absolute; a failure naming the path when the ledger has none.
     func entry(in ledger: LedgerStore) throws -> LedgerEntry {
         let absolute = URL(fileURLWithPath: path).standardized.path
-        guard let entry = try ledger.entries(path: absolute).first else {
+        guard let entry = try ledger.entries(path: path).first ?? ledger.entries(path: absolute).first else {
             throw CommandFailure("the ledger has no file \(absolute)")
         }
         return entry

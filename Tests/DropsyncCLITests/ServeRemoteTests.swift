@@ -158,6 +158,8 @@ import Testing
         let deleted = try fixture.waitUntil { try fixture.status(of: "fans.csv.gz") == "succeeded" && server.keys("in/").isEmpty }
         #expect(deleted, "\(fixture.daemon?.stderrSoFar ?? "")")
         #expect(try fixture.accountCount() == 40)
+        let why = try fixture.dropsync("files", "why", "in/fans.csv.gz").stdout
+        #expect(why.contains(/version tag  [0-9a-f]{32}/), "the object's ETag is recorded: \(why)")
         let stopped = fixture.stop()
         var everything = (fixture.daemon?.stderrSoFar ?? "") + (stopped.map { $0.stdout + $0.stderr } ?? "")
         everything += try fixture.dropsync("files", "--json").stdout + fixture.dropsync("jobs", "--json").stdout

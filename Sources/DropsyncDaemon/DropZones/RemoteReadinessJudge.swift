@@ -27,7 +27,7 @@ struct RemoteReadinessJudge {
                 report(.unusable(path: path(name), reason: "the name \(name.debugDescription) is not safe to use"), name, &findings)
                 continue
             }
-            let file = ListedFile(name: name, path: path(name), size: entry.size, modified: entry.modified)
+            let file = ListedFile(name: name, path: path(name), size: entry.size, modified: entry.modified, versionTag: entry.versionTag)
             current[name] = file
             switch verdict(file, listed: files, now: now) {
             case .success(let reason): report(.ready(file, reason: reason), name, &findings)

@@ -164,7 +164,9 @@ actor DataflowWorker {
     }
 
     private func version(of file: ListedFile) -> DropZoneFile {
-        DropZoneFile(dataflow: dataflow.name, location: location, path: file.path, size: file.size, modified: file.modified)
+        DropZoneFile(
+            dataflow: dataflow.name, location: location, path: file.path, size: file.size, modified: file.modified,
+            versionTag: file.versionTag)
     }
 
     /// Queues the ledger's ready files this worker does not know of yet (after a restart, or a
