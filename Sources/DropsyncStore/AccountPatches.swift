@@ -33,11 +33,11 @@ public struct AccountPatches: Sendable {
             let uidStart = writer.bytes.count
             writer.bytes.append(contentsOf: uid.utf8)
             let patchStart = writer.bytes.count
-            let hasNulls = Self.writePatch(record, into: &writer)
+            writer.writeObject(record, skipping: "UID")
             let patch = patchStart..<writer.bytes.count
             var document: Range<Int>?
-            if hasNulls {
-                writer.write(Self.withoutNullMembers(record, skipping: "UID"))
+            if record.fields.contains(where: { $0.name != "UID" && Self.containsNullMember($0.value) }) {
+                writer.writeObject(record, skipping: "UID", omittingNullMembers: true)
                 document = patch.upperBound..<writer.bytes.count
             }
             entries.append(Entry(uid: uid, uidBytes: uidStart..<patchStart, patch: patch, document: document))
@@ -47,41 +47,12 @@ public struct AccountPatches: Sendable {
 
     public var count: Int { entries.count }
 
-    /// Writes the record minus `UID`; returns whether an object member (at any depth) is null.
-    private static func writePatch(_ record: Record, into writer: inout JSONWriter) -> Bool {
-        writer.bytes.append(UInt8(ascii: "{"))
-        var hasNulls = false
-        var first = true
-        for field in record.fields where field.name != "UID" {
-            if !first { writer.bytes.append(UInt8(ascii: ",")) }
-            first = false
-            writer.writeString(field.name)
-            writer.bytes.append(UInt8(ascii: ":"))
-            writer.write(field.value)
-            if !hasNulls { hasNulls = containsNullMember(field.value) }
-        }
-        writer.bytes.append(UInt8(ascii: "}"))
-        return hasNulls
-    }
-
+    /// Whether the value is null or an object with a null member at any depth (arrays aside).
     private static func containsNullMember(_ value: Value) -> Bool {
         switch value {
         case .null: true
         case .object(let record): record.fields.contains { containsNullMember($0.value) }
         default: false
         }
-    }
-
-    /// The record with null members removed from it and its nested objects (not from arrays).
-    private static func withoutNullMembers(_ record: Record, skipping skipped: String? = nil) -> Value {
-        var kept = Record(reservingCapacity: record.count)
-        for field in record.fields where field.name != skipped {
-            switch field.value {
-            case .null: continue
-            case .object(let inner): kept.appendUnchecked(field.name, withoutNullMembers(inner))
-            default: kept.appendUnchecked(field.name, field.value)
-            }
-        }
-        return .object(kept)
     }
 }

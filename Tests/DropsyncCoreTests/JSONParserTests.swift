@@ -44,6 +44,19 @@ struct JSONParserTests {
         #expect(try JSONParser.parse(JSONWriter.string(.double(3))) == .double(3))
     }
 
+    @Test("integers are written with their sign and every digit", arguments: [Int64.min, -1, 0, 7, 1_000, Int64.max])
+    func integers(number: Int64) {
+        #expect(JSONWriter.string(.int(number)) == String(number))
+    }
+
+    @Test("an object can be written without one field and without null members, except in arrays")
+    func objectWithoutNulls() throws {
+        let record: Record = ["UID": "u1", "a": nil, "b": ["c": nil, "d": 1, "e": [nil, ["f": nil]]]]
+        var writer = JSONWriter()
+        writer.writeObject(record, skipping: "UID", omittingNullMembers: true)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"b":{"d":1,"e":[null,{"f":null}]}}"#)
+    }
+
     @Test("unicode escapes decode, including surrogate pairs", arguments: [
         (#""\u00e9""#, "é"), (#""\u20AC""#, "€"), (#""\ud83d\ude00""#, "😀"), (#""a\/b""#, "a/b"),
         (#""\b\f""#, "\u{8}\u{c}"),

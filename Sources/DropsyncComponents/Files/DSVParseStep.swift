@@ -103,14 +103,15 @@ public struct DSVParseStep: Component {
         if let maxErrors, parser.rejectedCount > maxErrors {
             throw budgetExceeded(parser, step, "more than \(maxErrors) rows rejected (maxErrors)")
         }
-        for batch in parser.takeBatches(final: endOfFile) {
+        while let batch = parser.takeBatch(final: endOfFile) {
             let granted = step.job.limit.take(batch.count)
+            let limitReached = granted < batch.count
             if granted > 0 {
                 step.metrics.output.add(granted)
-                let sent = granted < batch.count ? Array(batch.prefix(granted)) : batch
+                let sent = limitReached ? Array(batch.prefix(granted)) : batch
                 guard try await step.output.send(.records(sent)) else { return false }
             }
-            if granted < batch.count {
+            if limitReached {
                 try await step.sourceDone(parser.file)
                 return false
             }
@@ -137,11 +138,11 @@ public struct DSVParseStep: Component {
         let size = max(1, chunkSize)
         for start in stride(from: 0, to: bytes.count, by: size) {
             parser.consume(Array(bytes[start..<min(start + size, bytes.count)]))
-            parser.takeBatches(final: false).forEach(records)
+            while let batch = parser.takeBatch(final: false) { records(batch) }
             rejected += parser.takeRejected()
         }
         parser.finish()
-        parser.takeBatches(final: true).forEach(records)
+        while let batch = parser.takeBatch(final: true) { records(batch) }
         rejected += parser.takeRejected()
         if let failure = parser.failure { throw failure }
         return rejected

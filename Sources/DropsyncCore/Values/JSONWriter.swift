@@ -14,13 +14,19 @@ public struct JSONWriter {
 
     public mutating func write(_ value: Value) { write(value, level: 0) }
 
-    public mutating func write(_ record: Record) { write(.object(record), level: 0) }
+    public mutating func write(_ record: Record) { writeObject(record, level: 0) }
 
-    private mutating func write(_ value: Value, level: Int) {
+    /// Writes a record as an object without its field `skipped`; with `omittingNullMembers`, null
+    /// members are left out of it and of the objects it holds (not of arrays).
+    public mutating func writeObject(_ record: Record, skipping skipped: String? = nil, omittingNullMembers: Bool = false) {
+        writeObject(record, skipping: skipped, omittingNullMembers: omittingNullMembers, level: 0)
+    }
+
+    private mutating func write(_ value: Value, level: Int, omittingNullMembers: Bool = false) {
         switch value {
         case .null: append("null")
         case .bool(let flag): append(flag ? "true" : "false")
-        case .int(let number): append(String(number))
+        case .int(let number): writeInteger(number)
         case .double(let number): writeDouble(number)
         case .string(let text): writeString(text)
         case .array(let items):
@@ -33,18 +39,28 @@ public struct JSONWriter {
             if !items.isEmpty { newline(level) }
             bytes.append(UInt8(ascii: "]"))
         case .object(let record):
-            bytes.append(UInt8(ascii: "{"))
-            for (position, field) in record.fields.enumerated() {
-                if position > 0 { bytes.append(UInt8(ascii: ",")) }
-                newline(level + 1)
-                writeString(field.name)
-                bytes.append(UInt8(ascii: ":"))
-                if indent != nil { bytes.append(UInt8(ascii: " ")) }
-                write(field.value, level: level + 1)
-            }
-            if !record.isEmpty { newline(level) }
-            bytes.append(UInt8(ascii: "}"))
+            writeObject(record, omittingNullMembers: omittingNullMembers, level: level)
         }
+    }
+
+    private mutating func writeObject(
+        _ record: Record, skipping skipped: String? = nil, omittingNullMembers: Bool = false, level: Int
+    ) {
+        bytes.append(UInt8(ascii: "{"))
+        var isEmpty = true
+        for field in record.fields {
+            if omittingNullMembers && field.value.isNull { continue }
+            if let skipped, field.name == skipped { continue }
+            if !isEmpty { bytes.append(UInt8(ascii: ",")) }
+            isEmpty = false
+            newline(level + 1)
+            writeString(field.name)
+            bytes.append(UInt8(ascii: ":"))
+            if indent != nil { bytes.append(UInt8(ascii: " ")) }
+            write(field.value, level: level + 1, omittingNullMembers: omittingNullMembers)
+        }
+        if !isEmpty { newline(level) }
+        bytes.append(UInt8(ascii: "}"))
     }
 
     private mutating func newline(_ level: Int) {
@@ -53,15 +69,34 @@ public struct JSONWriter {
         bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
     }
 
-    private mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    private mutating func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Writes the decimal digits in place, without making a string: lowest first, then reversed.
+    private mutating func writeInteger(_ number: Int64) {
+        if number < 0 { bytes.append(UInt8(ascii: "-")) }
+        var low = bytes.count
+        var magnitude = number.magnitude
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        var high = bytes.count - 1
+        while low < high {
+            bytes.swapAt(low, high)
+            low += 1
+            high -= 1
+        }
+    }
 
     private mutating func writeDouble(_ number: Double) {
         guard number.isFinite else { return append("null") }
         if number.rounded() == number && abs(number) < 1e15 {
-            append(String(Int64(number)))
+            writeInteger(Int64(number))
             append(".0")
         } else {
-            append("\(number)")
+            bytes.append(contentsOf: "\(number)".utf8)
         }
     }
 
@@ -73,7 +108,7 @@ public struct JSONWriter {
             var runStart = 0
             for index in 0..<utf8.count {
                 let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                guard Self.needsEscape(byte) else { continue }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                 runStart = index + 1
                 switch byte {
@@ -84,11 +119,17 @@ public struct JSONWriter {
                 case 0x09: append("\\t")
                 default:
                     let hex = String(byte, radix: 16)
-                    append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+                    bytes.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
                 }
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// A quote, a backslash or a control character: bytes a JSON string cannot hold as they are.
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 }

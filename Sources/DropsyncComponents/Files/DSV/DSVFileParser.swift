@@ -47,15 +47,14 @@ struct DSVFileParser {
     var rowCount: Int { builder.rowCount }
     var rejectedCount: Int { builder.rejectedCount }
 
-    /// The batches ready to send: the full ones, and at the end of the file the last one.
-    mutating func takeBatches(final: Bool) -> [[Record]] {
-        var batches = builder.fullBatches
-        builder.fullBatches = []
-        if final && !builder.batch.isEmpty {
-            batches.append(builder.batch)
-            builder.batch = []
-        }
-        return batches
+    /// The next batch ready to send, oldest first: a full one, or at the end of the file the last
+    /// one. Handed over one at a time, so that the parser holds no reference to a batch it has
+    /// given away (the next step changes its records in place only when it holds the only one).
+    mutating func takeBatch(final: Bool) -> [Record]? {
+        if !builder.fullBatches.isEmpty { return builder.fullBatches.removeFirst() }
+        guard final && !builder.batch.isEmpty else { return nil }
+        defer { builder.batch = [] }
+        return builder.batch
     }
 
     mutating func takeRejected() -> [(Record, Rejection)] {
