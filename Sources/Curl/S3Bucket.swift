@@ -4,8 +4,8 @@ import Foundation
 
 /// Where an S3 bucket is (AWS, or an S3-compatible service at `endpoint`) and the key that signs
 /// requests to it (Signature V4, by libcurl). Performs one request at a time on a given handle;
-/// the credentials never appear in a message or in `location`.
-public struct S3Bucket: Sendable {
+/// the credentials never appear in a message, in `location`, or when the value is printed.
+public struct S3Bucket: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var name: String
     public var region: String
     /// `https://host:port` of an S3-compatible service; nil for AWS.
@@ -143,4 +143,10 @@ public struct S3Bucket: Sendable {
             easy.set(CURLOPT_CUSTOMREQUEST, "DELETE")
         }
     }
+
+    public var description: String { location }
+
+    public var debugDescription: String { location }
+
+    public var customMirror: Mirror { Mirror(self, children: ["location": location]) }
 }
