@@ -101,6 +101,27 @@ import Testing
         #expect(try fixture.accountCount() == 200_020)
     }
 
+    @Test("an archive on the server that fails, also while the server is down, is retried until it is done")
+    func archiveRetriedThroughAnOutage() throws {
+        let server = try OpenSSHServer()
+        let fixture = try Self.fixture(server)
+        // A file where the archive directory should be: the move fails until it is gone.
+        fixture.scratch.write("remote/done", "in the way")
+        #expect(try fixture.start())
+        Self.upload(fixture, "fans.csv.gz", DaemonFixture.gzipCSV(uids: ["p1", "p2"]))
+        #expect(try fixture.waitUntil { try fixture.status(of: "fans.csv.gz") == "succeeded" })
+        #expect(fixture.waitUntil { fixture.daemon?.stderrSoFar.contains("POST_ACTION_FAILED") == true })
+        server.kill()
+        let before = fixture.daemon?.stderrSoFar.components(separatedBy: "POST_ACTION_FAILED").count ?? 0
+        #expect(fixture.waitUntil { (fixture.daemon?.stderrSoFar.components(separatedBy: "POST_ACTION_FAILED").count ?? 0) > before + 1 },
+                "the post-action keeps being retried while the server is down")
+        try FileManager.default.removeItem(atPath: fixture.scratch.path + "/remote/done")
+        try server.restart()
+        #expect(fixture.waitUntil { fixture.scratch.list("remote/done") == ["fans.csv.gz"] }, "\(fixture.daemon?.stderrSoFar ?? "")")
+        #expect(try fixture.accountCount() == 2)
+        #expect(try fixture.files()["fans.csv.gz"]?["attempts"] == .int(1), "the data was not read again")
+    }
+
     @Test("a refused login is not retried, says so, and the password reaches no log, job, listing or database")
     func refusedLoginKeepsTheSecret() throws {
         let server = try OpenSSHServer()

@@ -12,8 +12,9 @@ protocol DropZoneAccess: Sendable {
     func problems() -> AsyncStream<DropZoneProblem>
     /// Ends both streams.
     func stop()
-    /// Whether the file is in the zone in this version (size and mtime).
-    func isPresent(_ file: DropZoneFile) async -> Bool
+    /// Whether the file is in the zone in this version (size and mtime); throws when the zone
+    /// cannot tell (its server is unreachable).
+    func isPresent(_ file: DropZoneFile) async throws(DropsyncError) -> Bool
     /// The file's SHA-256 as hex; nil when it cannot be read.
     func contentHash(_ path: String) async -> String?
     /// Removes a file; a missing one is no error.
@@ -37,7 +38,7 @@ struct LocalDropZone: DropZoneAccess {
     func findings() -> AsyncStream<DropZoneFinding> { monitor.findings() }
     func problems() -> AsyncStream<DropZoneProblem> { monitor.problems() }
     func stop() { monitor.stop() }
-    func isPresent(_ file: DropZoneFile) async -> Bool { PostActions.isPresent(file) }
+    func isPresent(_ file: DropZoneFile) async throws(DropsyncError) -> Bool { PostActions.isPresent(file) }
     func contentHash(_ path: String) async -> String? { await FileHashing.sha256(of: path) }
     func delete(_ path: String) async throws(DropsyncError) { try PostActions.delete(path) }
 

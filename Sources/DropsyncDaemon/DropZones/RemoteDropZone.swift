@@ -86,10 +86,9 @@ final class RemoteDropZone: DropZoneAccess, @unchecked Sendable {
         for finding in findings { findingContinuation.yield(finding) }
     }
 
-    func isPresent(_ file: DropZoneFile) async -> Bool {
-        let entry = try? await onQueue { transport throws(DropsyncError) in try transport.status(file.path) }
-        guard let entry else { return false }
-        return entry.size == file.size && entry.modified == file.modified
+    func isPresent(_ file: DropZoneFile) async throws(DropsyncError) -> Bool {
+        let entry = try await onQueue { transport throws(DropsyncError) in try transport.status(file.path) }
+        return entry?.size == file.size && entry?.modified == file.modified
     }
 
     func contentHash(_ path: String) async -> String? {

@@ -176,7 +176,7 @@ actor DataflowWorker {
         for entry in entries where pending[entry.path] == nil && !delayed.contains(entry.path) && !inFlight.contains(entry.path) {
             guard let size = entry.size, let modified = entry.modified else { continue }
             let file = DropZoneFile(dataflow: dataflow.name, location: entry.location, path: entry.path, size: size, modified: modified)
-            if await access.isPresent(file) { enqueue(file) }
+            if (try? await access.isPresent(file)) == true { enqueue(file) }
         }
     }
 
@@ -337,21 +337,24 @@ actor DataflowWorker {
     // MARK: Post-actions
 
     /// Archives, deletes or quarantines a settled file that is still in the drop zone, as the
-    /// reader's params say. A failed move is noted and tried again later; the data is never read
-    /// again for it.
+    /// reader's params say. A failed move, or a server that cannot say whether the file is still
+    /// there, is noted and tried again later; the data is never read again for it.
     private func finishPostAction(_ file: DropZoneFile) async {
         // Only the version the ledger settled: a new file under the same name waits for its own job.
         guard let entry = try? ledger.entry(location: file.location, path: file.path), entry.status.isSettled,
-              entry.size == file.size, entry.modified == file.modified, await access.isPresent(file) else { return }
+              entry.size == file.size, entry.modified == file.modified else { return }
         let jobID = entry.job ?? "0"
         do {
             switch (entry.status, zone.afterSuccess, zone.afterFailure) {
             case (.succeeded, .delete, _):
+                guard try await access.isPresent(file) else { return }
                 try await access.delete(file.path)
             case (.succeeded, .archive(let path), _):
+                guard try await access.isPresent(file) else { return }
                 let target = try await access.move(file.path, into: PostActions.directory(path, jobID: jobID, for: file.path))
                 try await ledger.settle(file, status: .succeeded, movedTo: target)
             case (.failed, _, .quarantine(let path)), (.quarantined, _, .quarantine(let path)):
+                guard try await access.isPresent(file) else { return }
                 let target = try await access.move(file.path, into: PostActions.directory(path, jobID: jobID, for: file.path))
                 try await ledger.settle(file, status: .quarantined, movedTo: target)
                 logger.warning("\(file.path) quarantined to \(target)", metadata: ["file": "\(file.path)"])
