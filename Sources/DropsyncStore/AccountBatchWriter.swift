@@ -12,10 +12,21 @@ import class GRDB.Database
 /// `lastUpdated*` bumped, only when `json_patch(doc, patch)` differs from the stored text: the
 /// stored document is always `json_patch`'s own compact rendering, so equal documents compare
 /// equal as text.
+///
+/// Upserts first try `insertRun` accounts at a time as new, in one statement (`ON CONFLICT DO
+/// NOTHING`): executing a statement per row costs SQLite about as much as the insert itself. When
+/// some of a run exist already, the run goes through the one-row upsert as well, which leaves the
+/// accounts just inserted unchanged (their document is the patch applied to nothing) and merges
+/// the others in order.
 struct AccountBatchWriter {
     private let policy: AccountImportPolicy
     private let write: PreparedWrite
     private let exists: PreparedWrite?
+    /// The upsert's multi-row insert of new accounts; nil for the other policies.
+    private let insertMany: PreparedWrite?
+
+    /// Accounts per multi-row insert.
+    static let insertRun = 32
 
     /// Parameters: ?1 UID, ?2 patch, ?3 new document, ?4 time as text, ?5 time in milliseconds.
     private static func sql(_ policy: AccountImportPolicy) -> String {
@@ -39,32 +50,86 @@ struct AccountBatchWriter {
         }
     }
 
+    /// Parameters: ?1, ?2 the first account's UID and document, ?3, ?4 the second's, …; then the
+    /// time as text and in milliseconds.
+    private static let insertManySQL: String = {
+        let time = 2 * insertRun + 1
+        let rows = (0..<insertRun).map { "(?\(2 * $0 + 1), ?\(2 * $0 + 2), ?\(time), ?\(time + 1), ?\(time), ?\(time + 1))" }
+        return "INSERT INTO accounts(UID, doc, created, createdTimestamp, lastUpdated, lastUpdatedTimestamp) VALUES "
+            + rows.joined(separator: ", ") + " ON CONFLICT(UID) DO NOTHING"
+    }()
+
     init(_ db: Database, policy: AccountImportPolicy, now: Date) throws {
         self.policy = policy
         write = try PreparedWrite(db, sql: Self.sql(policy))
         try write.bind(4, UTCDateFormat.iso8601(now))
         try write.bind(5, now.storedMilliseconds)
         exists = policy == .update ? try PreparedWrite(db, sql: "SELECT 1 FROM accounts WHERE UID = ?1") : nil
+        if policy == .upsert {
+            let insertMany = try PreparedWrite(db, sql: Self.insertManySQL)
+            try insertMany.bind(Int32(2 * Self.insertRun + 1), UTCDateFormat.iso8601(now))
+            try insertMany.bind(Int32(2 * Self.insertRun + 2), now.storedMilliseconds)
+            self.insertMany = insertMany
+        } else {
+            insertMany = nil
+        }
     }
 
     func write(_ batch: AccountPatches) throws -> AccountWriteResult {
         var result = AccountWriteResult()
         try batch.bytes.withUnsafeBufferPointer { bytes in
+            var run: [Int] = []
             for (index, entry) in batch.entries.enumerated() {
-                guard let uid = entry.uid else {
+                guard entry.uid != nil else {
                     result.rejected.append((index, Rejection("MISSING_UID", "the record has no UID (a non-empty string or integer)")))
                     continue
                 }
-                // The batch's bytes outlive each execution: SQLite reads them in place.
-                try write.bind(1, borrowing: UnsafeBufferPointer(rebasing: bytes[entry.uidBytes]))
-                try write.bind(2, borrowing: UnsafeBufferPointer(rebasing: bytes[entry.patch]))
-                if policy != .update {
-                    try write.bind(3, borrowing: UnsafeBufferPointer(rebasing: bytes[entry.document ?? entry.patch]))
+                guard let insertMany else {
+                    try writeOne(index, batch, bytes, into: &result)
+                    continue
                 }
-                try execute(uid, index, into: &result)
+                run.append(index)
+                if run.count == Self.insertRun {
+                    try writeRun(run, with: insertMany, batch, bytes, into: &result)
+                    run.removeAll(keepingCapacity: true)
+                }
             }
+            for index in run { try writeOne(index, batch, bytes, into: &result) }
         }
         return result
+    }
+
+    /// Inserts a run of accounts as new; when some exist already, upserts the whole run one by one
+    /// (the ones just inserted come out unchanged and are counted as inserted).
+    private func writeRun(
+        _ run: [Int], with insertMany: PreparedWrite, _ batch: AccountPatches, _ bytes: UnsafeBufferPointer<UInt8>,
+        into result: inout AccountWriteResult
+    ) throws {
+        for (position, index) in run.enumerated() {
+            let entry = batch.entries[index]
+            // The batch's bytes outlive each execution: SQLite reads them in place.
+            try insertMany.bind(Int32(2 * position + 1), borrowing: UnsafeBufferPointer(rebasing: bytes[entry.uidBytes]))
+            try insertMany.bind(Int32(2 * position + 2), borrowing: UnsafeBufferPointer(rebasing: bytes[entry.document ?? entry.patch]))
+        }
+        let inserted = try insertMany.execute()
+        result.inserted += inserted
+        guard inserted < run.count else { return }
+        var merged = AccountWriteResult()
+        for index in run { try writeOne(index, batch, bytes, into: &merged) }
+        result.updated += merged.updated
+        result.unchanged += merged.unchanged - inserted
+    }
+
+    /// Writes one account with the policy's one-row statement.
+    private func writeOne(_ index: Int, _ batch: AccountPatches, _ bytes: UnsafeBufferPointer<UInt8>, into result: inout AccountWriteResult) throws {
+        let entry = batch.entries[index]
+        guard let uid = entry.uid else { return }
+        try write.bind(1, borrowing: UnsafeBufferPointer(rebasing: bytes[entry.uidBytes]))
+        try write.bind(2, borrowing: UnsafeBufferPointer(rebasing: bytes[entry.patch]))
+        if policy != .update {
+            try write.bind(3, borrowing: UnsafeBufferPointer(rebasing: bytes[entry.document ?? entry.patch]))
+        }
+        try execute(uid, index, into: &result)
     }
 
     /// Runs the bound statement for one account and counts what it did.

@@ -40,4 +40,20 @@ struct LargeBatchTests {
         #expect(try fixture.document("u5")?["profile"] == ["email": "last@x"])
         #expect(try fixture.document("u99")?["profile"] == ["email": "c99@x"])
     }
+
+    @Test("new accounts written many to a statement: one with null members, one UID twice, one existing, counted exactly")
+    func newAccountsInRuns() async throws {
+        try await fixture.importAccounts(accounts(1_000..<1_001) { "old\($0)@x" })
+        var batch = accounts(0..<70) { "n\($0)@x" }
+        batch[5] = ["UID": "u5", "profile": ["email": nil, "name": "Five"]]
+        batch[20] = ["UID": "u2", "profile": ["name": "Two"]]
+        batch[40] = ["UID": "u1000", "profile": ["email": "new1000@x"]]
+        let result = try await fixture.importAccounts(batch)
+        #expect((result.inserted, result.updated, result.unchanged) == (68, 2, 0))
+        #expect(try fixture.document("u5")?["profile"] == ["name": "Five"])
+        #expect(try fixture.document("u2")?["profile"] == ["email": "n2@x", "name": "Two"])
+        #expect(try fixture.document("u1000")?["profile"] == ["email": "new1000@x"])
+        #expect(try fixture.document("u69")?["profile"] == ["email": "n69@x"])
+        #expect(try fixture.accounts.count() == 69, "u0…u69 but u20 and u40, and u1000")
+    }
 }
