@@ -15,7 +15,7 @@ import Glibc
         fixture.start()
         let paths = (0..<2000).map { fixture.path("file-\($0).csv") }
         for path in paths { fixture.drop(String(path.split(separator: "/").last!)) }
-        let all = await fixture.log.until(within: .seconds(20)) { entries in
+        let all = await fixture.log.until(within: .seconds(60)) { entries in
             Set(entries.compactMap { if case .ready(let file, _) = $0.finding { file.path } else { nil } }).count == paths.count ? true : nil
         }
         #expect(all == true)

@@ -24,12 +24,12 @@ final class FindingLog: Sendable {
     func append(_ finding: DropZoneFinding) { entries.withLock { $0.append(Entry(finding: finding, arrived: .now)) } }
 
     /// The first entry that satisfies `condition`, waiting for it up to `limit`.
-    func first(within limit: Duration = .seconds(5), where condition: (DropZoneFinding) -> Bool) async -> Entry? {
+    func first(within limit: Duration = .seconds(30), where condition: (DropZoneFinding) -> Bool) async -> Entry? {
         await until(within: limit) { $0.first { condition($0.finding) } }
     }
 
     /// Waits (up to `limit`) until `probe` of the entries so far gives a value.
-    func until<Value>(within limit: Duration = .seconds(5), _ probe: ([Entry]) -> Value?) async -> Value? {
+    func until<Value>(within limit: Duration = .seconds(30), _ probe: ([Entry]) -> Value?) async -> Value? {
         let deadline = ContinuousClock.now + limit
         while true {
             if let value = probe(all) { return value }
@@ -39,7 +39,7 @@ final class FindingLog: Sendable {
     }
 
     /// The `ready` finding for `path`, waiting for it.
-    func ready(_ path: String, within limit: Duration = .seconds(5)) async -> (file: ListedFile, reason: String, arrived: ContinuousClock.Instant)? {
+    func ready(_ path: String, within limit: Duration = .seconds(30)) async -> (file: ListedFile, reason: String, arrived: ContinuousClock.Instant)? {
         await until(within: limit) { entries in
             entries.lazy.compactMap { entry in
                 if case .ready(let file, let reason) = entry.finding, file.path == path { (file, reason, entry.arrived) } else { nil }
