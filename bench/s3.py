@@ -6,13 +6,14 @@ moto keeps objects in Python and checks every signature in Python: it is likely 
 figures compare the two clients against the same slow server rather than measure S3. boto3 transfers with
 up to 10 threads (its default TransferConfig); dropsync with one connection. Downloads end with the file
 on disk (synced, as dropsync's local writer syncs what it writes)."""
-import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+
+from flows import run_flow
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "Tests", "Peers"))
@@ -57,24 +58,6 @@ class Server:
         self.process.wait()
 
 
-def run_flow(root, name, steps):
-    """Runs a one-off flow through `dropsync run`; returns (seconds, peak RSS in MB)."""
-    conf = os.path.join(root, "conf-" + name)
-    shutil.rmtree(conf, ignore_errors=True)
-    os.makedirs(conf)
-    with open(os.path.join(conf, name + ".json"), "w") as out:
-        json.dump({"name": name, "steps": steps}, out)
-    state = os.path.join(root, "state-" + name)
-    shutil.rmtree(state, ignore_errors=True)
-    start = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", DROPSYNC, "run", name, "--config", conf, "--state-dir", state],
-                            capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if result.returncode != 0:
-        sys.exit(f"dropsync {name} failed:\n{result.stdout}\n{result.stderr}")
-    return seconds, int(result.stderr.strip().splitlines()[-1]) / 1024
-
-
 def big_file(root):
     size = int(os.environ.get("BENCH_S3_MB", "256")) << 20
     path = os.path.join(root, "outbox", "big.bin")
@@ -96,7 +79,7 @@ def measure(best):
         server = Server(log)
         try:
             def dropsync_put():
-                return run_flow(root, "upload", [
+                return run_flow(DROPSYNC, root, "upload", [
                     {"id": "read", "type": "datasource.read.local", "params": {"path": os.path.dirname(source)},
                      "next": ["write"]},
                     {"id": "write", "type": "datasource.write.amazon.s3", "params": server.connection("dropsync")}])
@@ -110,7 +93,7 @@ def measure(best):
 
             def dropsync_get():
                 shutil.rmtree(downloads, ignore_errors=True)
-                return run_flow(root, "download", [
+                return run_flow(DROPSYNC, root, "download", [
                     {"id": "read", "type": "datasource.read.amazon.s3", "params": server.connection("dropsync"),
                      "next": ["write"]},
                     {"id": "write", "type": "datasource.write.local", "params": {"path": downloads}}])

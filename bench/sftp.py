@@ -3,13 +3,14 @@ on the same ~1 GB file, over loopback to a real sshd started here (its own confi
 
 Both sides end with the file on disk: `sftp get` is followed by a sync of the file, as dropsync's local
 writer syncs what it writes; uploads end when the server has the whole file under its name."""
-import json
 import os
 import pwd
 import shutil
 import socket
 import subprocess
 import time
+
+from flows import run_flow
 
 WORK = None  # set by run.py
 DROPSYNC = None
@@ -66,19 +67,6 @@ class Server:
         self.process.wait()
 
 
-def run_flow(root, name, steps):
-    conf = os.path.join(root, "conf-" + name)
-    shutil.rmtree(conf, ignore_errors=True)
-    os.makedirs(conf)
-    with open(os.path.join(conf, name + ".json"), "w") as out:
-        json.dump({"name": name, "steps": steps}, out)
-    state = os.path.join(root, "state-" + name)
-    shutil.rmtree(state, ignore_errors=True)
-    start = time.perf_counter()
-    subprocess.run([DROPSYNC, "run", name, "--config", conf, "--state-dir", state], check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
 def measure(source, best):
     """Times downloads and uploads of `source` (about 1 GB), best of the runs `best` makes."""
     root = os.path.join(WORK, "sftp")
@@ -100,9 +88,9 @@ def measure(source, best):
 
         def dropsync_get():
             shutil.rmtree(os.path.join(root, "downloads"), ignore_errors=True)
-            return run_flow(root, "download", [
+            return run_flow(DROPSYNC, root, "download", [
                 {"id": "read", "type": "datasource.read.sftp", "params": {**connection, "remotePath": remote}, "next": ["write"]},
-                {"id": "write", "type": "datasource.write.local", "params": {"path": os.path.join(root, "downloads")}}]), 0
+                {"id": "write", "type": "datasource.write.local", "params": {"path": os.path.join(root, "downloads")}}])[0], 0
 
         def openssh_put():
             start = time.perf_counter()
@@ -114,9 +102,9 @@ def measure(source, best):
         os.link(os.path.join(remote, "big.bin"), os.path.join(outbox, "upload.bin"))
 
         def dropsync_put():
-            return run_flow(root, "upload", [
+            return run_flow(DROPSYNC, root, "upload", [
                 {"id": "read", "type": "datasource.read.local", "params": {"path": outbox}, "next": ["write"]},
-                {"id": "write", "type": "datasource.write.sftp", "params": {**connection, "remotePath": remote}}]), 0
+                {"id": "write", "type": "datasource.write.sftp", "params": {**connection, "remotePath": remote}}])[0], 0
 
         rate = lambda seconds: size / seconds / 1e6  # noqa: E731
         get_ours, get_theirs = best(dropsync_get)[0], best(openssh_get)[0]

@@ -17,17 +17,15 @@ public struct FTPReadStep: RemoteDropZoneReader {
 
     let connection: FTPConnection
     let reading: RemoteReading
-    public let dropZone: DropZoneSettings
-    public let pollInterval: Duration
 
     public init(params: Params) throws(ParamError) {
         connection = try FTPConnection(params)
-        let remotePath = params.string("remotePath") ?? "."
-        let order = try SourceFiles(params)
-        dropZone = try DropZoneParams.settings(params, directory: remotePath, fileNamePattern: order.fileNamePattern)
-        reading = try RemoteReading(params, remotePath: remotePath, readiness: dropZone.readiness)
-        pollInterval = try DropZoneParams.pollInterval(params)
+        reading = try RemoteReading(params, remotePath: params.string("remotePath") ?? ".")
     }
+
+    public var dropZone: DropZoneSettings { reading.dropZone }
+
+    public var pollInterval: Duration { reading.pollInterval }
 
     public var location: String { connection.location }
 

@@ -18,17 +18,15 @@ public struct S3ReadStep: RemoteDropZoneReader {
 
     let connection: S3Connection
     let reading: RemoteReading
-    public let dropZone: DropZoneSettings
-    public let pollInterval: Duration
 
     public init(params: Params) throws(ParamError) {
         connection = try S3Connection(params)
-        let prefix = params.string("objectKeyPrefix") ?? ""
-        let order = try SourceFiles(params)
-        dropZone = try DropZoneParams.settings(params, directory: prefix, fileNamePattern: order.fileNamePattern)
-        reading = try RemoteReading(params, remotePath: prefix, readiness: dropZone.readiness)
-        pollInterval = try DropZoneParams.pollInterval(params)
+        reading = try RemoteReading(params, remotePath: params.string("objectKeyPrefix") ?? "")
     }
+
+    public var dropZone: DropZoneSettings { reading.dropZone }
+
+    public var pollInterval: Duration { reading.pollInterval }
 
     public var location: String { connection.location }
 

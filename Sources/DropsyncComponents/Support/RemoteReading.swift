@@ -6,14 +6,19 @@ import DropsyncCore
 struct RemoteReading: Sendable {
     let remotePath: String
     let order: SourceFiles
-    let readiness: ReadinessRules
+    /// How `dropsync serve` treats the directory: readiness, post-actions.
+    let dropZone: DropZoneSettings
+    let pollInterval: Duration
     /// Bytes asked of the transport per read: large, so requests stay in flight.
     static let chunkSize = 1 << 20
 
-    init(_ params: Params, remotePath: String, readiness: ReadinessRules) throws(ParamError) {
+    /// The reading of `remotePath` (a directory, an S3 prefix) with the reader's `SourceFiles`
+    /// and `DropZoneParams.remoteSpecs` params.
+    init(_ params: Params, remotePath: String) throws(ParamError) {
         self.remotePath = remotePath
         order = try SourceFiles(params)
-        self.readiness = readiness
+        dropZone = try DropZoneParams.settings(params, directory: remotePath, fileNamePattern: order.fileNamePattern)
+        pollInterval = try DropZoneParams.pollInterval(params)
     }
 
     /// Reads the files; `connect` is called once.
@@ -41,7 +46,7 @@ struct RemoteReading: Sendable {
         try transport.list(remotePath, each: { entry in
             if entry.isRegularFile { byName[entry.name] = entry }
         }, refused: refuse)
-        let names = order.chosen(Array(byName.keys), readiness: readiness) { refuse($0.debugDescription) }
+        let names = order.chosen(Array(byName.keys), readiness: dropZone.readiness) { refuse($0.debugDescription) }
         return order.ordered(names.compactMap { byName[$0] }, name: \.name, modified: \.modified)
     }
 
