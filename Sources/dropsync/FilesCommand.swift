@@ -133,7 +133,7 @@ struct FilesCommand: ParsableCommand {
 
 /// The file argument of `files why` and `files retry`, and its ledger entry.
 struct LedgerFile: ParsableArguments {
-    @Argument(help: "The file's path in its drop zone.")
+    @Argument(help: "The file's path in its drop zone: a local path, or a remote one as its server names it (/outbound/a.csv, an S3 key in/a.csv).")
     var path: String
 
     /// The file's most recent entry: by the path as given (a remote one: `in/fans.csv`), else as
