@@ -13,8 +13,8 @@ import class GRDB.Database
 /// stored document is always `json_patch`'s own compact rendering, so equal documents compare
 /// equal as text.
 ///
-/// Upserts first try `insertRun` accounts at a time as new, in one statement (`ON CONFLICT DO
-/// NOTHING`): executing a statement per row costs SQLite about as much as the insert itself. When
+/// Upserts first try `insertRun` accounts at a time as new, in one statement (`INSERT OR
+/// IGNORE`): executing a statement per row costs SQLite about as much as the insert itself. When
 /// some of a run exist already, the run goes through the one-row upsert as well, which leaves the
 /// accounts just inserted unchanged (their document is the patch applied to nothing) and merges
 /// the others in order.
@@ -52,11 +52,16 @@ struct AccountBatchWriter {
 
     /// Parameters: ?1, ?2 the first account's UID and document, ?3, ?4 the second's, …; then the
     /// time as text and in milliseconds.
+    ///
+    /// `OR IGNORE` rather than `ON CONFLICT(UID) DO NOTHING`: the same here (every column is bound
+    /// non-null, so the UID is the only constraint a row can meet), but a statement that can no
+    /// longer abort half-way needs no statement journal. With one, SQLite copied the pages each
+    /// statement touched into a temporary file first: four times the writes of the import itself.
     private static let insertManySQL: String = {
         let time = 2 * insertRun + 1
         let rows = (0..<insertRun).map { "(?\(2 * $0 + 1), ?\(2 * $0 + 2), ?\(time), ?\(time + 1), ?\(time), ?\(time + 1))" }
-        return "INSERT INTO accounts(UID, doc, created, createdTimestamp, lastUpdated, lastUpdatedTimestamp) VALUES "
-            + rows.joined(separator: ", ") + " ON CONFLICT(UID) DO NOTHING"
+        return "INSERT OR IGNORE INTO accounts(UID, doc, created, createdTimestamp, lastUpdated, lastUpdatedTimestamp) VALUES "
+            + rows.joined(separator: ", ")
     }()
 
     init(_ db: Database, policy: AccountImportPolicy, now: Date) throws {
