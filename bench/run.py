@@ -118,7 +118,7 @@ def run_sqlite_upsert(rows, csv_path):
     """Stages the documents dropsync would write (untimed), then times the upsert alone."""
     database = dropsync_database("state-d")
     db = sqlite3.connect(database, isolation_level=None)
-    db.execute("PRAGMA cache_size = -65536")  # as dropsync's connection
+    db.execute("PRAGMA cache_size = -49152")  # as dropsync's connection
     db.execute("CREATE TEMP TABLE staging(UID TEXT, doc TEXT)")
     dumps = json.JSONEncoder(separators=(",", ":")).encode
     with open(csv_path, encoding="utf-8", newline="") as source:
