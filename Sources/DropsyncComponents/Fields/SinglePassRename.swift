@@ -26,9 +26,9 @@ struct SinglePassRename: Sendable {
     /// object built by appending.
     private let groupIsFlat: [Bool]
 
-    /// Nil when the renames do not have the shape this pass handles.
+    /// Nil when there are no renames or they do not have the shape this pass handles.
     init?(sources: [FieldPath], targets: [FieldPath]) {
-        guard sources.allSatisfy({ $0.components.count == 1 }) else { return nil }
+        guard !sources.isEmpty, sources.allSatisfy({ $0.components.count == 1 }) else { return nil }
         let names = sources.map { $0.components[0] }
         guard Set(names).count == names.count,
               Set(names).isDisjoint(with: targets.map { $0.components[0] }) else { return nil }
