@@ -33,10 +33,10 @@ public struct AccountPatches: Sendable {
             let uidStart = writer.bytes.count
             writer.bytes.append(contentsOf: uid.utf8)
             let patchStart = writer.bytes.count
-            writer.writeObject(record, skipping: "UID")
+            let hasNullMember = writer.writeObject(record, skipping: "UID")
             let patch = patchStart..<writer.bytes.count
             var document: Range<Int>?
-            if record.fields.contains(where: { $0.name != "UID" && Self.containsNullMember($0.value) }) {
+            if hasNullMember {
                 writer.writeObject(record, skipping: "UID", omittingNullMembers: true)
                 document = patch.upperBound..<writer.bytes.count
             }
@@ -46,13 +46,4 @@ public struct AccountPatches: Sendable {
     }
 
     public var count: Int { entries.count }
-
-    /// Whether the value is null or an object with a null member at any depth (arrays aside).
-    private static func containsNullMember(_ value: Value) -> Bool {
-        switch value {
-        case .null: true
-        case .object(let record): record.fields.contains { containsNullMember($0.value) }
-        default: false
-        }
-    }
 }

@@ -33,11 +33,7 @@ public struct FieldRename: RecordTransformer {
     }
 
     public func transform(_ record: inout Record, job: JobContext) -> Bool {
-        if let renamed = singlePass?.apply(to: record) {
-            record = renamed
-        } else {
-            Self.applyInOrder(renames, to: &record)
-        }
+        if singlePass?.apply(to: &record) != true { Self.applyInOrder(renames, to: &record) }
         return true
     }
 

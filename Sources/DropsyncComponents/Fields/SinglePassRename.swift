@@ -4,113 +4,156 @@ import DropsyncCore
 /// shape where every source is a top-level field and no source is also a target's first segment.
 ///
 /// The general path removes and re-inserts fields once per rename; this one reads each field once
-/// and builds the result once. It gives exactly the general path's result: each created field takes
-/// the place of the first source (in the order the renames are listed) that leads to it, and the
-/// values land in it in list order. A record it cannot place the same way (a field that is not a
-/// source but is named like a target's first segment, or a source present twice) is left to the
-/// general path.
+/// and rebuilds the record in its own storage, moving the values (not copying them) into the
+/// objects it creates. It gives exactly the general path's result: each created field takes the
+/// place of the first source (in the order the renames are listed) that leads to it, and the values
+/// land in it in list order. A record it cannot place the same way (a field that is not a source
+/// but is named like a target's first segment, or a source present twice) is left to the general
+/// path.
 struct SinglePassRename: Sendable {
-    /// The renames that create one top-level field, in list order.
-    private struct Group: Sendable {
-        var head: String
-        var renames: [Int]
-        /// Every target is `head.name` with a distinct `name`: the field is an object built by appending.
-        var isFlatObject = false
-    }
-
     private let sources: [String]
     private let targets: [FieldPath]
-    private let groups: [Group]
+    /// Each rename's target below its first segment, when its group is flat (else unused).
+    private let memberNames: [String]
     /// For each rename, the index of its group.
     private let groupOfRename: [Int]
+    /// The first segment shared by a group's targets: the top-level field it creates.
+    private let groupHeads: [String]
+    /// The renames of group `g`, in list order: `renamesByGroup[groupStarts[g]..<groupStarts[g + 1]]`.
+    private let renamesByGroup: [Int]
+    private let groupStarts: [Int]
+    /// Whether every target of the group is `head.name` with a distinct `name`: the field is an
+    /// object built by appending.
+    private let groupIsFlat: [Bool]
 
-    /// Nil when the renames do not have the shape this pass handles.
+    /// Nil when there are no renames or they do not have the shape this pass handles.
     init?(sources: [FieldPath], targets: [FieldPath]) {
-        guard sources.allSatisfy({ $0.components.count == 1 }) else { return nil }
+        guard !sources.isEmpty, sources.allSatisfy({ $0.components.count == 1 }) else { return nil }
         let names = sources.map { $0.components[0] }
         guard Set(names).count == names.count,
               Set(names).isDisjoint(with: targets.map { $0.components[0] }) else { return nil }
-        var groups: [Group] = []
+        var heads: [String] = []
         var groupOfRename: [Int] = []
-        for (rename, target) in targets.enumerated() {
+        for target in targets {
             let head = target.components[0]
-            if let group = groups.firstIndex(where: { $0.head == head }) {
-                groups[group].renames.append(rename)
+            if let group = heads.firstIndex(of: head) {
                 groupOfRename.append(group)
             } else {
-                groups.append(Group(head: head, renames: [rename]))
-                groupOfRename.append(groups.count - 1)
+                heads.append(head)
+                groupOfRename.append(heads.count - 1)
             }
         }
-        for index in groups.indices {
-            let inner = groups[index].renames.map { targets[$0].components }
-            groups[index].isFlatObject = inner.allSatisfy { $0.count == 2 } && Set(inner.map { $0[1] }).count == inner.count
+        var renamesByGroup: [Int] = []
+        var groupStarts: [Int] = []
+        var groupIsFlat: [Bool] = []
+        for group in heads.indices {
+            groupStarts.append(renamesByGroup.count)
+            let renames = targets.indices.filter { groupOfRename[$0] == group }
+            renamesByGroup += renames
+            let inner = renames.map { targets[$0].components }
+            groupIsFlat.append(inner.allSatisfy { $0.count == 2 } && Set(inner.map { $0[1] }).count == inner.count)
         }
+        groupStarts.append(renamesByGroup.count)
         self.sources = names
         self.targets = targets
-        self.groups = groups
+        self.memberNames = targets.map { $0.components.count == 2 ? $0.components[1] : "" }
         self.groupOfRename = groupOfRename
+        self.groupHeads = heads
+        self.renamesByGroup = renamesByGroup
+        self.groupStarts = groupStarts
+        self.groupIsFlat = groupIsFlat
     }
 
-    /// The renamed record, or nil when the general path must do it.
-    func apply(to record: Record) -> Record? {
-        withUnsafeTemporaryAllocation(of: Value?.self, capacity: sources.count) { values in
-            values.initialize(repeating: nil)
-            defer { values.deinitialize() }
-            // Which rename each field feeds (-1: none), and each rename's value.
-            return withUnsafeTemporaryAllocation(of: Int.self, capacity: record.count) { renameOfField in
-                var renamed = 0
-                for (position, field) in record.fields.enumerated() {
-                    if let rename = source(named: field.name) {
-                        guard values[rename] == nil else { return nil }
-                        values[rename] = field.value
-                        renameOfField[position] = rename
-                        renamed += 1
-                    } else {
-                        guard !isTargetHead(field.name) else { return nil }
-                        renameOfField[position] = -1
-                    }
+    /// Renames the record in place; false (the record untouched) when the general path must do it.
+    func apply(to record: inout Record) -> Bool {
+        let fieldCount = record.count
+        // One scratch area: each rename's source position, each field's rename, each group's place.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: sources.count + fieldCount + groupHeads.count) { scratch in
+            let base = scratch.baseAddress!
+            let positionOfRename = UnsafeMutableBufferPointer(start: base, count: sources.count)
+            let renameOfField = UnsafeMutableBufferPointer(start: base + sources.count, count: fieldCount)
+            let placeOfGroup = UnsafeMutableBufferPointer(start: base + sources.count + fieldCount, count: groupHeads.count)
+            // Absent: any negative number; this one is not one byte repeated, so it is stored in
+            // place rather than by a call to memset.
+            positionOfRename.initialize(repeating: Int.min)
+            var renamed = 0
+            for position in 0..<fieldCount {
+                if let rename = source(named: record.fields[position].name) {
+                    guard positionOfRename[rename] < 0 else { return false }
+                    positionOfRename[rename] = position
+                    renameOfField[position] = rename
+                    renamed += 1
+                } else {
+                    guard !isGroupHead(record.fields[position].name) else { return false }
+                    renameOfField[position] = -1
                 }
-                guard renamed > 0 else { return record }
-                return assemble(record, renameOfField, values, renamed: renamed)
             }
+            guard renamed > 0 else { return true }
+            record.fields.withUnsafeMutableBufferPointer { fields in
+                for group in groupHeads.indices {
+                    placeOfGroup[group] = buildGroup(group, in: fields, positionOfRename)
+                }
+            }
+            removeMovedSources(&record, renameOfField, placeOfGroup)
+            return true
         }
     }
 
-    /// The result: unrenamed fields where they were, each created field where its group's first
-    /// present source was.
-    private func assemble(
-        _ record: Record, _ renameOfField: UnsafeMutableBufferPointer<Int>, _ values: UnsafeMutableBufferPointer<Value?>,
-        renamed: Int
-    ) -> Record {
-        var result = Record(reservingCapacity: record.count - renamed + groups.count)
-        for (position, field) in record.fields.enumerated() {
-            let rename = renameOfField[position]
-            guard rename >= 0 else {
-                result.appendUnchecked(field.name, field.value)
-                continue
+    /// Builds the group's field from its sources' values (moved out, leaving null) into the place
+    /// of its first present source (in list order); returns that place, or -1 with no source present.
+    private func buildGroup(
+        _ group: Int, in fields: UnsafeMutableBufferPointer<Record.Field>, _ positionOfRename: UnsafeMutableBufferPointer<Int>
+    ) -> Int {
+        // Indices into `renamesByGroup` (an array slice would retain and release the array).
+        let members = groupStarts[group]..<groupStarts[group + 1]
+        guard let first = members.first(where: { positionOfRename[renamesByGroup[$0]] >= 0 }) else { return -1 }
+        let place = positionOfRename[renamesByGroup[first]]
+        let value: Value
+        if groupIsFlat[group] {
+            var object = Record(reservingCapacity: members.count { positionOfRename[renamesByGroup[$0]] >= 0 })
+            for member in members {
+                let rename = renamesByGroup[member]
+                let position = positionOfRename[rename]
+                guard position >= 0 else { continue }
+                object.fields.append(Record.Field(name: memberNames[rename], value: Self.take(&fields[position].value)))
             }
-            let group = groups[groupOfRename[rename]]
-            guard group.renames.first(where: { values[$0] != nil }) == rename else { continue }
-            result.appendUnchecked(group.head, build(group, values))
+            value = .object(object)
+        } else {
+            var holder = Record(reservingCapacity: 1)
+            for member in members {
+                let rename = renamesByGroup[member]
+                let position = positionOfRename[rename]
+                guard position >= 0 else { continue }
+                holder.setValue(Self.take(&fields[position].value), at: targets[rename])
+            }
+            value = holder.fields[0].value
         }
-        return result
+        fields[place] = Record.Field(name: groupHeads[group], value: value)
+        return place
     }
 
-    /// The value a group's renames give its field, applied in list order.
-    private func build(_ group: Group, _ values: UnsafeMutableBufferPointer<Value?>) -> Value {
-        if group.isFlatObject {
-            var object = Record(reservingCapacity: group.renames.count)
-            for rename in group.renames {
-                if let value = values[rename] { object.appendUnchecked(targets[rename].components[1], value) }
+    /// Drops the sources whose values went into a created field (all but each group's place),
+    /// keeping the order of the rest.
+    private func removeMovedSources(
+        _ record: inout Record, _ renameOfField: UnsafeMutableBufferPointer<Int>, _ placeOfGroup: UnsafeMutableBufferPointer<Int>
+    ) {
+        var kept = 0
+        record.fields.withUnsafeMutableBufferPointer { fields in
+            for position in fields.indices {
+                let rename = renameOfField[position]
+                guard rename < 0 || placeOfGroup[groupOfRename[rename]] == position else { continue }
+                if kept != position { fields.swapAt(kept, position) }
+                kept += 1
             }
-            return .object(object)
         }
-        var holder = Record(reservingCapacity: 1)
-        for rename in group.renames {
-            if let value = values[rename] { holder.setValue(value, at: targets[rename]) }
-        }
-        return holder.fields[0].value
+        record.fields.removeSubrange(kept...)
+    }
+
+    /// The value, leaving null in its place: moved, not copied.
+    private static func take(_ value: inout Value) -> Value {
+        var taken = Value.null
+        swap(&taken, &value)
+        return taken
     }
 
     /// The rename whose source is `name`, comparing lengths first (most fields differ in length).
@@ -119,8 +162,8 @@ struct SinglePassRename: Sendable {
         return sources.indices.first { sources[$0].utf8.count == length && sources[$0] == name }
     }
 
-    private func isTargetHead(_ name: String) -> Bool {
+    private func isGroupHead(_ name: String) -> Bool {
         let length = name.utf8.count
-        return groups.contains { $0.head.utf8.count == length && $0.head == name }
+        return groupHeads.contains { $0.utf8.count == length && $0 == name }
     }
 }
