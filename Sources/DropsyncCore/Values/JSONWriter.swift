@@ -178,8 +178,6 @@ private struct JSONOutput {
 
     // MARK: Strings
 
-    /// Inlined so that the contiguous case, which releases nothing, needs no retain of a string
-    /// read from a record's storage.
     @inline(__always)
     mutating func writeString(_ text: String) {
         let done: Void? = text.utf8.withContiguousStorageIfAvailable { writeString(utf8: $0) }
@@ -195,10 +193,6 @@ private struct JSONOutput {
 
     /// Copies the string eight bytes at a time while no byte needs escaping; the first eight
     /// bytes that hold one, and all after them, go byte by byte.
-    ///
-    /// It touches raw memory only and releases no object; saying so lets the optimizer pass a
-    /// record's strings here without retaining and releasing each one (an atomic pair per field).
-    @_effects(releasenone)
     private mutating func writeString(utf8: UnsafeBufferPointer<UInt8>) {
         let length = utf8.count
         // Room for the quotes and for a word stored whole past the string's last byte.
