@@ -6,7 +6,7 @@ import DropsyncCore
 /// Remote names that could escape a local directory or confuse a terminal (`..`, `/`, control
 /// characters) are refused and traced; dotfiles and upload temp names are passed over.
 /// `dropsync serve` polls the directory every `pollInterval`.
-public struct FTPReadStep: RemoteDropZoneReader {
+public struct FTPReadStep: RemoteReadingComponent {
     public static let spec = ComponentSpec(
         type: "datasource.read.ftp",
         summary: "Reads the files of a directory on an FTP server; explicit FTPS with tls: \"require\".",
@@ -15,23 +15,12 @@ public struct FTPReadStep: RemoteDropZoneReader {
             ParamSpec("remotePath", .string, default: ".", "The directory to read (relative to the login's directory, or absolute)."),
         ] + SourceFiles.specs + DropZoneParams.remoteSpecs)
 
-    let connection: FTPConnection
-    let reading: RemoteReading
+    public let reading: RemoteReading
 
     public init(params: Params) throws(ParamError) {
-        connection = try FTPConnection(params)
-        reading = try RemoteReading(params, remotePath: params.string("remotePath") ?? ".")
-    }
-
-    public var dropZone: DropZoneSettings { reading.dropZone }
-
-    public var pollInterval: Duration { reading.pollInterval }
-
-    public var location: String { connection.location }
-
-    public func connect() throws(DropsyncError) -> any FileTransport { try connection.connect() }
-
-    public func run(_ step: StepRun) async throws {
-        try await reading.run(step) { () throws(DropsyncError) in try connection.connect() }
+        let connection = try FTPConnection(params)
+        reading = try RemoteReading(
+            params, remotePath: params.string("remotePath") ?? ".", location: connection.location
+        ) { () throws(DropsyncError) in try connection.connect() }
     }
 }

@@ -7,7 +7,7 @@ import DropsyncCore
 /// `in`), deeper keys are not read. Listings are paged; objects are streamed. Keys whose names
 /// could escape a local directory or confuse a terminal (control characters, not UTF-8) are
 /// refused and traced. `dropsync serve` polls the prefix every `pollInterval`.
-public struct S3ReadStep: RemoteDropZoneReader {
+public struct S3ReadStep: RemoteReadingComponent {
     public static let spec = ComponentSpec(
         type: "datasource.read.amazon.s3",
         summary: "Reads the objects under a key prefix of an S3 bucket (AWS or S3-compatible); TLS is verified.",
@@ -16,23 +16,12 @@ public struct S3ReadStep: RemoteDropZoneReader {
             ParamSpec("objectKeyPrefix", .string, default: "", "The prefix to read, a directory: `inbox` or `inbox/` reads the keys `inbox/…`."),
         ] + SourceFiles.specs + DropZoneParams.remoteSpecs)
 
-    let connection: S3Connection
-    let reading: RemoteReading
+    public let reading: RemoteReading
 
     public init(params: Params) throws(ParamError) {
-        connection = try S3Connection(params)
-        reading = try RemoteReading(params, remotePath: params.string("objectKeyPrefix") ?? "")
-    }
-
-    public var dropZone: DropZoneSettings { reading.dropZone }
-
-    public var pollInterval: Duration { reading.pollInterval }
-
-    public var location: String { connection.location }
-
-    public func connect() throws(DropsyncError) -> any FileTransport { try connection.connect() }
-
-    public func run(_ step: StepRun) async throws {
-        try await reading.run(step) { () throws(DropsyncError) in try connection.connect() }
+        let connection = try S3Connection(params)
+        reading = try RemoteReading(
+            params, remotePath: params.string("objectKeyPrefix") ?? "", location: connection.location
+        ) { () throws(DropsyncError) in try connection.connect() }
     }
 }

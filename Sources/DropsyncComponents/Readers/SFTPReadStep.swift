@@ -8,7 +8,7 @@ import DropsyncCore
 /// Remote names that could escape a local directory or confuse a terminal (`..`, `/`, control
 /// characters) are refused and traced; dotfiles and upload temp names are passed over.
 /// `dropsync serve` polls the directory every `pollInterval`.
-public struct SFTPReadStep: RemoteDropZoneReader {
+public struct SFTPReadStep: RemoteReadingComponent {
     public static let spec = ComponentSpec(
         type: "datasource.read.sftp",
         summary: "Reads the files of a directory on an SFTP server; host keys are always verified.",
@@ -17,23 +17,12 @@ public struct SFTPReadStep: RemoteDropZoneReader {
             ParamSpec("remotePath", .string, default: ".", "The directory to read."),
         ] + SourceFiles.specs + DropZoneParams.remoteSpecs)
 
-    let connection: SFTPConnection
-    let reading: RemoteReading
+    public let reading: RemoteReading
 
     public init(params: Params) throws(ParamError) {
-        connection = try SFTPConnection(params)
-        reading = try RemoteReading(params, remotePath: params.string("remotePath") ?? ".")
-    }
-
-    public var dropZone: DropZoneSettings { reading.dropZone }
-
-    public var pollInterval: Duration { reading.pollInterval }
-
-    public var location: String { connection.location }
-
-    public func connect() throws(DropsyncError) -> any FileTransport { try connection.connect() }
-
-    public func run(_ step: StepRun) async throws {
-        try await reading.run(step) { () throws(DropsyncError) in try connection.connect() }
+        let connection = try SFTPConnection(params)
+        reading = try RemoteReading(
+            params, remotePath: params.string("remotePath") ?? ".", location: connection.location
+        ) { () throws(DropsyncError) in try connection.connect() }
     }
 }

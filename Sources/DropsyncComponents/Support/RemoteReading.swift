@@ -3,26 +3,35 @@ import DropsyncCore
 /// What the remote readers (SFTP, FTP, S3) do the same way over their `FileTransport`: list the
 /// remote directory, choose and order its files (`SourceFiles`), and stream each downstream. The
 /// daemon's jobs name the files to read (`explicitFiles`): those must be files of the directory.
-struct RemoteReading: Sendable {
+public struct RemoteReading: Sendable {
     let remotePath: String
     let order: SourceFiles
     /// How `dropsync serve` treats the directory: readiness, post-actions.
     let dropZone: DropZoneSettings
     let pollInterval: Duration
+    /// Where, known before connecting (the ledger's key).
+    let location: String
+    /// Connects, checks the peer, logs in.
+    let connect: @Sendable () throws(DropsyncError) -> any FileTransport
     /// Bytes asked of the transport per read: large, so requests stay in flight.
     static let chunkSize = 1 << 20
 
     /// The reading of `remotePath` (a directory, an S3 prefix) with the reader's `SourceFiles`
-    /// and `DropZoneParams.remoteSpecs` params.
-    init(_ params: Params, remotePath: String) throws(ParamError) {
+    /// and `DropZoneParams.remoteSpecs` params, over the connections `connect` makes to `location`.
+    init(
+        _ params: Params, remotePath: String, location: String,
+        connect: @escaping @Sendable () throws(DropsyncError) -> any FileTransport
+    ) throws(ParamError) {
         self.remotePath = remotePath
         order = try SourceFiles(params)
         dropZone = try DropZoneParams.settings(params, directory: remotePath, fileNamePattern: order.fileNamePattern)
         pollInterval = try DropZoneParams.pollInterval(params)
+        self.location = location
+        self.connect = connect
     }
 
-    /// Reads the files; `connect` is called once.
-    func run(_ step: StepRun, connect: () throws(DropsyncError) -> any FileTransport) async throws {
+    /// Reads the files over one connection.
+    func run(_ step: StepRun) async throws {
         do {
             let transport = try connect()
             let files = try step.job.explicitFiles.map { paths throws(DropsyncError) in try named(paths, transport) }
@@ -85,4 +94,21 @@ struct RemoteReading: Sendable {
 
     /// A remote path as it follows a location: with a leading slash.
     private static func slash(_ path: String) -> String { path.hasPrefix("/") ? path : "/" + path }
+}
+
+/// A remote reader that is its `RemoteReading`: its params make one, and the rest follows.
+public protocol RemoteReadingComponent: RemoteDropZoneReader {
+    var reading: RemoteReading { get }
+}
+
+extension RemoteReadingComponent {
+    public var dropZone: DropZoneSettings { reading.dropZone }
+
+    public var pollInterval: Duration { reading.pollInterval }
+
+    public var location: String { reading.location }
+
+    public func connect() throws(DropsyncError) -> any FileTransport { try reading.connect() }
+
+    public func run(_ step: StepRun) async throws { try await reading.run(step) }
 }
