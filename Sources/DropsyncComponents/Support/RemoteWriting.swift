@@ -3,7 +3,7 @@ import DropsyncCore
 /// What the remote writers (SFTP, FTP, S3) do the same way: each incoming file is uploaded under
 /// `remotePath` through the transport's `upload` (nobody sees it before it is whole), connecting at
 /// the first file.
-struct RemoteWriting: Sendable {
+public struct RemoteWriting: Sendable {
     static let specs: [ParamSpec] = [
         ParamSpec("fileName", .string, "Name to upload each file under instead of its own; macros such as ${now:yyyyMMdd} are expanded."),
         ParamSpec(
@@ -14,9 +14,15 @@ struct RemoteWriting: Sendable {
     let remotePath: String
     let fileName: String?
     let temporaryExtension: String
+    /// Connects, checks the peer, logs in.
+    let connect: @Sendable () throws(DropsyncError) -> any FileTransport
 
-    init(_ params: Params, remotePath: String) throws(ParamError) {
+    /// Uploads into `remotePath` over the connection `connect` makes.
+    init(
+        _ params: Params, remotePath: String, connect: @escaping @Sendable () throws(DropsyncError) -> any FileTransport
+    ) throws(ParamError) {
         self.remotePath = remotePath
+        self.connect = connect
         fileName = try params.template("fileName")
         temporaryExtension = params.string("temporaryUploadExtension") ?? ".uploading"
         guard !temporaryExtension.isEmpty else {
@@ -24,7 +30,7 @@ struct RemoteWriting: Sendable {
         }
     }
 
-    func run(_ step: StepRun, connect: () throws(DropsyncError) -> any FileTransport) async throws {
+    func run(_ step: StepRun) async throws {
         var transport: (any FileTransport)?
         do {
             try await FileWriting(fileName: fileName).run(step) { name throws(DropsyncError) in
@@ -41,4 +47,13 @@ struct RemoteWriting: Sendable {
             throw error.inStep(step.id)
         }
     }
+}
+
+/// A remote writer that is its `RemoteWriting`: its params make one, and the run follows.
+public protocol RemoteWritingComponent: Component {
+    var writing: RemoteWriting { get }
+}
+
+extension RemoteWritingComponent {
+    public func run(_ step: StepRun) async throws { try await writing.run(step) }
 }

@@ -6,7 +6,7 @@ import DropsyncCore
 /// A file is uploaded as `<name>.<random><temporaryUploadExtension>` and renamed into place by the
 /// server once whole, so the partner never picks up half a file; a failed or cancelled upload
 /// removes the temporary file. The connection is made at the first file.
-public struct FTPWriteStep: Component {
+public struct FTPWriteStep: RemoteWritingComponent {
     public static let spec = ComponentSpec(
         type: "datasource.write.ftp",
         summary: "Uploads files to a directory on an FTP server (temporary name, then rename); explicit FTPS with tls: \"require\".",
@@ -15,15 +15,12 @@ public struct FTPWriteStep: Component {
             ParamSpec("remotePath", .string, default: ".", "The directory to upload into (relative to the login's directory, or absolute)."),
         ] + RemoteWriting.specs)
 
-    let connection: FTPConnection
-    let writing: RemoteWriting
+    public let writing: RemoteWriting
 
     public init(params: Params) throws(ParamError) {
-        connection = try FTPConnection(params)
-        writing = try RemoteWriting(params, remotePath: params.string("remotePath") ?? ".")
-    }
-
-    public func run(_ step: StepRun) async throws {
-        try await writing.run(step) { () throws(DropsyncError) in try connection.connect() }
+        let connection = try FTPConnection(params)
+        writing = try RemoteWriting(params, remotePath: params.string("remotePath") ?? ".") { () throws(DropsyncError) in
+            try connection.connect()
+        }
     }
 }

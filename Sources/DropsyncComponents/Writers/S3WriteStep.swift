@@ -8,7 +8,7 @@ import DropsyncCore
 /// completes; a smaller file is one PutObject), so no temporary name is needed and
 /// `temporaryUploadExtension` is not taken. A failed or cancelled upload is aborted: no object
 /// and no stored part stays behind. One part is held in memory at a time.
-public struct S3WriteStep: Component {
+public struct S3WriteStep: RemoteWritingComponent {
     public static let spec = ComponentSpec(
         type: "datasource.write.amazon.s3",
         summary: "Uploads files as objects under a key prefix of an S3 bucket (multipart, invisible until complete); TLS is verified.",
@@ -18,19 +18,15 @@ public struct S3WriteStep: Component {
             ParamSpec("partSize", .integer, default: 16, "MiB per part of a multipart upload (5 to 5120); files up to 10,000 parts."),
         ] + RemoteWriting.specs.filter { $0.name == "fileName" })
 
-    let connection: S3Connection
-    let writing: RemoteWriting
-    let partSize: Int
+    public let writing: RemoteWriting
 
     public init(params: Params) throws(ParamError) {
-        connection = try S3Connection(params)
-        writing = try RemoteWriting(params, remotePath: params.string("objectKeyPrefix") ?? "")
+        let connection = try S3Connection(params)
         let mebibytes = params.int("partSize") ?? 16
         guard (5...5120).contains(mebibytes) else { throw ParamError("partSize", "must be 5 to 5120 MiB, got \(mebibytes)") }
-        partSize = mebibytes << 20
-    }
-
-    public func run(_ step: StepRun) async throws {
-        try await writing.run(step) { () throws(DropsyncError) in try connection.connect(partSize: partSize) }
+        let partSize = mebibytes << 20
+        writing = try RemoteWriting(params, remotePath: params.string("objectKeyPrefix") ?? "") { () throws(DropsyncError) in
+            try connection.connect(partSize: partSize)
+        }
     }
 }

@@ -6,7 +6,7 @@ import DropsyncCore
 /// and renamed into place once whole, so the partner never picks up half a file; a failed or
 /// cancelled upload removes the temporary file. The connection is made at the first file, with the
 /// host key checked as for the reader.
-public struct SFTPWriteStep: Component {
+public struct SFTPWriteStep: RemoteWritingComponent {
     public static let spec = ComponentSpec(
         type: "datasource.write.sftp",
         summary: "Uploads files to a directory on an SFTP server (temporary name, then rename); host keys are always verified.",
@@ -14,15 +14,12 @@ public struct SFTPWriteStep: Component {
         params: SFTPConnection.specs + [ParamSpec("remotePath", .string, default: ".", "The directory to upload into.")]
             + RemoteWriting.specs)
 
-    let connection: SFTPConnection
-    let writing: RemoteWriting
+    public let writing: RemoteWriting
 
     public init(params: Params) throws(ParamError) {
-        connection = try SFTPConnection(params)
-        writing = try RemoteWriting(params, remotePath: params.string("remotePath") ?? ".")
-    }
-
-    public func run(_ step: StepRun) async throws {
-        try await writing.run(step) { () throws(DropsyncError) in try connection.connect() }
+        let connection = try SFTPConnection(params)
+        writing = try RemoteWriting(params, remotePath: params.string("remotePath") ?? ".") { () throws(DropsyncError) in
+            try connection.connect()
+        }
     }
 }
