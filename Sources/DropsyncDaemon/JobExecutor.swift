@@ -24,16 +24,20 @@ public struct JobExecutor: Sendable {
         public let trigger: String
     }
 
-    public func prepare(_ dataflow: CompiledDataflow, trigger: String, explicitFiles: [String]? = nil, limit: Int? = nil) async throws -> PendingJob {
+    /// Opens the job in the history. A dry run is recorded with the trigger `dry-run`.
+    public func prepare(
+        _ dataflow: CompiledDataflow, trigger: String, explicitFiles: [String]? = nil, limit: Int? = nil, dryRun: Bool = false
+    ) async throws -> PendingJob {
+        let trigger = dryRun ? JobReport.dryRunTrigger : trigger
         let startedAt = Date()
         let id = try await JobStore(database: database).start(dataflow: dataflow.name, trigger: trigger, startedAt: startedAt)
         var services = Services()
         services.register(accounts)
         let writers = dataflow.steps.filter { $0.spec.type == SharedAccountImport.writerType }.count
-        services.register(SharedAccountImport(store: accounts, writers: writers))
+        services.register(SharedAccountImport(store: accounts, writers: writers, dryRun: dryRun))
         let context = JobContext(
             jobID: id, dataflow: dataflow.name, startedAt: startedAt, limit: limit,
-            explicitFiles: explicitFiles, services: services)
+            explicitFiles: explicitFiles, dryRun: dryRun, services: services)
         return PendingJob(dataflow: dataflow, context: context, trigger: trigger)
     }
 
@@ -44,14 +48,16 @@ public struct JobExecutor: Sendable {
         let database = database
         try await Task.detached {
             try await JobStore(database: database).finish(report)
-            try await recordOutcome(report, committed: pending.context.committedSources, testRun: pending.context.limit.isLimited)
+            let context = pending.context
+            try await recordOutcome(report, committed: context.committedSources, testRun: context.limit.isLimited || context.dryRun)
         }.value
         return report
     }
 
     /// What became of each file the job read: succeeded with the job, or on its own when its
     /// writes were committed before a later file failed the job; failed otherwise. A test run
-    /// (`--limit`) and a cancelled job leave the ledger alone: they did not process their files.
+    /// (`--limit`, `--dry-run`) and a cancelled job leave the ledger alone: they did not process
+    /// their files.
     private func recordOutcome(_ report: JobReport, committed: Set<FileInfo>, testRun: Bool) async throws {
         guard !testRun, report.status != .cancelled else { return }
         let ledger = LedgerStore(database: database)
@@ -63,7 +69,9 @@ public struct JobExecutor: Sendable {
         }
     }
 
-    public func run(_ dataflow: CompiledDataflow, trigger: String, explicitFiles: [String]? = nil, limit: Int? = nil) async throws -> JobReport {
-        try await execute(await prepare(dataflow, trigger: trigger, explicitFiles: explicitFiles, limit: limit))
+    public func run(
+        _ dataflow: CompiledDataflow, trigger: String, explicitFiles: [String]? = nil, limit: Int? = nil, dryRun: Bool = false
+    ) async throws -> JobReport {
+        try await execute(await prepare(dataflow, trigger: trigger, explicitFiles: explicitFiles, limit: limit, dryRun: dryRun))
     }
 }

@@ -9,7 +9,8 @@ import Synchronization
 /// - with a single writer step, each source file commits on its own at its `sourceDone`;
 /// - with several, one step may still be writing a file another has finished, so the job's
 ///   writes commit together when the last writer step ends, and roll back if any of them failed.
-/// Either way no file is ever half-applied.
+/// Either way no file is ever half-applied. In a dry run the import stays open across the job's
+/// files (each sees the ones before it) and rolls back at the end.
 public final class SharedAccountImport: Sendable {
     /// The type of the component that writes through this import.
     public static let writerType = "datasource.write.account"
@@ -22,16 +23,20 @@ public final class SharedAccountImport: Sendable {
 
     private let store: AccountStore
     private let writers: Int
+    private let dryRun: Bool
     private let state = Mutex(State())
 
     /// `writers`: how many account-writer steps the job runs; each must call `end` once.
-    public init(store: AccountStore, writers: Int = 1) {
+    /// `dryRun`: roll back at the end instead of committing.
+    public init(store: AccountStore, writers: Int = 1, dryRun: Bool = false) {
         self.store = store
         self.writers = max(1, writers)
+        self.dryRun = dryRun
     }
 
-    /// Whether each source file commits at its `sourceDone` (one writer step) or with the job.
-    public var commitsPerFile: Bool { writers == 1 }
+    /// Whether each source file commits at its `sourceDone` (one writer step, not a dry run) or
+    /// with the job.
+    public var commitsPerFile: Bool { writers == 1 && !dryRun }
 
     /// The open import, begun by the first writer that needs it.
     public func acquire() async throws -> AccountImport {
@@ -74,6 +79,6 @@ public final class SharedAccountImport: Sendable {
     private func close(commit: Bool) async throws {
         guard let opening = state.withLock({ $0.current.take() }) else { return }
         guard let session = try? await opening.value else { return }
-        if commit { try await session.commit() } else { await session.rollback() }
+        if commit && !dryRun { try await session.commit() } else { await session.rollback() }
     }
 }

@@ -22,12 +22,13 @@ struct JobsCommand: ParsableCommand {
             Output.json(.array(jobs.map(\.jsonValue)))
             return
         }
-        print("id      status     started                   processed   errors  dataflow")
+        print("id      status     started                   processed   errors  trigger  dataflow")
         for job in jobs {
             print(job.id.padding(toLength: 8, withPad: " ", startingAt: 0)
                 + job.status.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
                 + UTCDateFormat.iso8601(job.startedAt).padding(toLength: 26, withPad: " ", startingAt: 0)
-                + String(job.processed).leftPadded(9) + String(job.errors).leftPadded(9) + "  " + job.dataflow)
+                + String(job.processed).leftPadded(9) + String(job.errors).leftPadded(9) + "  "
+                + job.trigger.padding(toLength: 9, withPad: " ", startingAt: 0) + job.dataflow)
         }
     }
 }

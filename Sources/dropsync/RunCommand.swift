@@ -24,6 +24,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Stop the readers after this many records (a test run).")
     var limit: Int?
 
+    @Flag(help: "Go through every step but commit nothing (account writes roll back, no file is written, the ledger is left alone); print what would change.")
+    var dryRun = false
+
     @Flag(help: "Print the job as JSON.")
     var json = false
 
@@ -40,9 +43,10 @@ struct RunCommand: AsyncParsableCommand {
         let explicitFiles = files.isEmpty ? nil : files.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let executor = JobExecutor(database: try options.openDatabase(configuration.settings))
         let showProgress = isatty(STDERR_FILENO) == 1 && !json
-        let limit = limit
+        let (limit, dryRun) = (limit, dryRun)
         let job = Task {
-            let pending = try await executor.prepare(dataflow, trigger: "manual", explicitFiles: explicitFiles, limit: limit)
+            let pending = try await executor.prepare(
+                dataflow, trigger: "manual", explicitFiles: explicitFiles, limit: limit, dryRun: dryRun)
             let progress = showProgress ? ProgressLine(pending.context) : nil
             defer { progress?.stop() }
             return try await executor.execute(pending)
@@ -51,7 +55,15 @@ struct RunCommand: AsyncParsableCommand {
         let interruption = SignalCancellation([SIGINT, SIGTERM]) { job.cancel() }
         defer { interruption.stop() }
         let report = try await job.value
-        if json { Output.json(report.jsonValue) } else { print(report.summaryText) }
+        if json {
+            Output.json(report.jsonValue)
+        } else {
+            print(report.summaryText)
+            if dryRun {
+                // What the writers would have done: their receipts.
+                for line in report.trace { if let step = line.step { print("  [\(step)] \(line.message)") } }
+            }
+        }
         if report.status != .succeeded { throw ExitCode.failure }
     }
 }

@@ -225,6 +225,24 @@ import Testing
         #expect(try dropsync("accounts", "count").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2")
     }
 
+    @Test("--dry-run prints what the writers would do and commits nothing")
+    func dryRun() throws {
+        let run = try dropsync("run", "fans", "--dry-run")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("(dry run: nothing was committed)"))
+        #expect(run.stdout.contains("[write] partner.csv: 3 to insert, 0 to update, 0 unchanged, 1 rejected (dry run: rolled back)"))
+        #expect(run.stdout.contains("[write-rejected] would write rejected_1.csv ("))
+        #expect(try dropsync("accounts", "count").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/rejected"))
+        let job = try JSONParser.parse(try dropsync("job", "1", "--json").stdout).objectValue
+        #expect(job?["trigger"] == "dry-run")
+
+        // After a real run, a dry run of the same file finds nothing to change.
+        #expect(try dropsync("run", "fans").status == 0)
+        let again = try dropsync("run", "fans", "--dry-run")
+        #expect(again.stdout.contains("[write] partner.csv: 0 to insert, 0 to update, 3 unchanged, 1 rejected (dry run: rolled back)"))
+    }
+
     @Test("--file runs the flow on the named file instead of listing the drop zone")
     func explicitFile() throws {
         try writeGzip("elsewhere/other.csv.gz", "UID,email,firstName,points\nz9,z@example.com,Zed,1\n")

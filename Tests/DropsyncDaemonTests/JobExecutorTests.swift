@@ -59,4 +59,22 @@ import Testing
         #expect(report.status == .succeeded)
         #expect(try ledgerStatus("a.csv") == nil)
     }
+
+    @Test("a dry run counts what each file would change, the later file seeing the earlier, and commits nothing")
+    func dryRun() async throws {
+        scratch.write("inbound/a.csv", "UID,name\n1,Ann\n2,Bob\n")
+        scratch.write("inbound/b.csv", "UID,name\n2,Bobby\n3,Cy\n1,Ann\n")
+        let report = try await executor.run(try dataflow(), trigger: "test", dryRun: true)
+        #expect(report.status == .succeeded)
+        #expect(report.trigger == "dry-run")
+        let receipts = report.trace.filter { $0.step == "write" }.map(\.message)
+        #expect(receipts == [
+            "a.csv: 2 to insert, 0 to update, 0 unchanged, 0 rejected (dry run: rolled back)",
+            "b.csv: 1 to insert, 1 to update, 1 unchanged, 0 rejected (dry run: rolled back)",
+        ])
+        #expect(try executor.accounts.count() == 0)
+        #expect(try ledgerStatus("a.csv") == nil)
+        #expect(try ledgerStatus("b.csv") == nil)
+        #expect(try JobStore(database: executor.database).report(id: report.id)?.trigger == "dry-run")
+    }
 }

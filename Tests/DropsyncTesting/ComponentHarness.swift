@@ -38,9 +38,11 @@ public struct HarnessResult: Sendable {
 
 /// Runs one component outside a dataflow: params and input packets in, packets out.
 public enum ComponentHarness {
-    public static func makeJob(limit: Int? = nil, explicitFiles: [String]? = nil, services: Services = Services()) -> JobContext {
+    public static func makeJob(
+        limit: Int? = nil, explicitFiles: [String]? = nil, dryRun: Bool = false, services: Services = Services()
+    ) -> JobContext {
         JobContext(jobID: "test-job", dataflow: "test", startedAt: Date(timeIntervalSince1970: 1_795_000_000),
-                   limit: limit, explicitFiles: explicitFiles, services: services)
+                   limit: limit, explicitFiles: explicitFiles, dryRun: dryRun, services: services)
     }
 
     /// Builds the component from `params` as the validator would (spec defaults, `ParamError`).

@@ -2,6 +2,8 @@ import DropsyncCore
 
 /// The loop every file writer runs: each incoming file is written under its own name (or
 /// `fileName`, macros expanded), checked safe, never twice in one job, and committed at its end.
+/// In a dry run the file goes through the same checks and is counted, but never opened: the
+/// writer does not connect and writes nothing.
 struct FileWriting {
     /// The `fileName` param, when given.
     let fileName: String?
@@ -24,7 +26,7 @@ struct FileWriting {
                         "DUPLICATE_OUTPUT_NAME", "this job already wrote \(name); give fileName a macro such as ${now} or leave it out",
                         step: step.id)
                 }
-                pending = try open(name)
+                pending = step.job.dryRun ? DiscardedFile(name: name) : try open(name)
                 size = 0
             case .bytes(let chunk):
                 guard let pending else { continue }
@@ -36,7 +38,8 @@ struct FileWriting {
                 pending = nil
                 try step.metrics.timed { () throws(DropsyncError) in try finished.commit() }
                 step.metrics.output.add(1)
-                step.job.trace(.info, "wrote \(finished.name) (\(size) bytes)", step: step.id)
+                let verb = step.job.dryRun ? "would write" : "wrote"
+                step.job.trace(.info, "\(verb) \(finished.name) (\(size) bytes)", step: step.id)
             case .records, .sourceDone:
                 throw DropsyncError("UNEXPECTED_INPUT", "received records on a file input", step: step.id)
             }
@@ -54,4 +57,15 @@ struct FileWriting {
             throw DropsyncError("INVALID_PARAM", "fileName: \(error.description)", step: step.id)
         }
     }
+}
+
+/// A dry run's stand-in for a file being written: it takes the bytes and keeps none.
+private final class DiscardedFile: FileUpload {
+    let name: String
+
+    init(name: String) { self.name = name }
+
+    func write(_ chunk: [UInt8]) throws(DropsyncError) {}
+
+    func commit() throws(DropsyncError) {}
 }

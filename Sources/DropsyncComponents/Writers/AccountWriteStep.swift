@@ -11,7 +11,8 @@ import Foundation
 /// transaction (`SharedAccountImport`), so two of them never wait on each other; with several
 /// writer steps the job's writes commit together when the last one ends. Records without a usable `UID`
 /// (`MISSING_UID`) or refused by the policy (`ACCOUNT_EXISTS`, `ACCOUNT_NOT_FOUND`) go to the
-/// error path. Each file's receipt goes into the job's trace.
+/// error path. Each file's receipt goes into the job's trace. A dry run writes in the same
+/// transaction and rolls it back at the end, so its receipts count exactly what a run would do.
 public struct AccountWriteStep: Component {
     public static let spec = ComponentSpec(
         type: SharedAccountImport.writerType, aliases: ["datasource.write.gigya.account"],
@@ -40,7 +41,7 @@ public struct AccountWriteStep: Component {
         // Batches handed to the store and not yet settled, oldest first. A few in flight keep the
         // store's thread busy while this one waits for a core.
         var inFlight: [InFlight] = []
-        var receipt = Receipt()
+        var receipt = Receipt(dryRun: step.job.dryRun)
         /// Waits for the oldest batch in flight and routes its results.
         func settle() async throws {
             guard !inFlight.isEmpty else { return }
@@ -73,7 +74,7 @@ public struct AccountWriteStep: Component {
                     }
                     open = nil
                     step.job.trace(.info, receipt.summary(file.name), step: step.id)
-                    receipt = Receipt()
+                    receipt = Receipt(dryRun: step.job.dryRun)
                     try await step.sourceDone(file)
                 case .fileStart, .bytes, .fileEnd:
                     throw DropsyncError("UNEXPECTED_INPUT", "received file bytes on a records input", step: step.id)
@@ -96,8 +97,9 @@ public struct AccountWriteStep: Component {
         let pending: PendingAccountWrite
     }
 
-    /// The counts of one source file's writes.
+    /// The counts of one source file's writes (in a dry run, of the writes it would make).
     struct Receipt {
+        let dryRun: Bool
         var counts = AccountWriteResult()
         var rejected = 0
 
@@ -107,7 +109,9 @@ public struct AccountWriteStep: Component {
         }
 
         func summary(_ source: String) -> String {
-            "\(source): \(counts.inserted) inserted, \(counts.updated) updated, \(counts.unchanged) unchanged, \(rejected) rejected"
+            let (inserted, updated) = dryRun ? ("to insert", "to update") : ("inserted", "updated")
+            return "\(source): \(counts.inserted) \(inserted), \(counts.updated) \(updated), \(counts.unchanged) unchanged, "
+                + "\(rejected) rejected" + (dryRun ? " (dry run: rolled back)" : "")
         }
     }
 }

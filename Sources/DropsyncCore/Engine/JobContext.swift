@@ -84,6 +84,9 @@ public final class JobContext: Sendable {
     public let limit: RecordLimit
     /// Files named on the command line (`run --file`): entry readers read these instead of listing.
     public let explicitFiles: [String]?
+    /// A dry run (`run --dry-run`) goes through every step but commits nothing: account writes
+    /// roll back, file writers write nothing, and the receipts in the trace say what would change.
+    public let dryRun: Bool
     public let services: Services
 
     /// Bytes the readers have read, of `totalBytes` they plan to read; records written so far.
@@ -103,13 +106,14 @@ public final class JobContext: Sendable {
 
     public init(
         jobID: String, dataflow: String, startedAt: Date = Date(), limit: Int? = nil,
-        explicitFiles: [String]? = nil, services: Services = Services()
+        explicitFiles: [String]? = nil, dryRun: Bool = false, services: Services = Services()
     ) {
         self.jobID = jobID
         self.dataflow = dataflow
         self.startedAt = startedAt
         self.limit = RecordLimit(limit)
         self.explicitFiles = explicitFiles
+        self.dryRun = dryRun
         self.services = services
     }
 

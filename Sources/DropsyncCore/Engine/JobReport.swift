@@ -52,6 +52,11 @@ public struct JobReport: Sendable, Hashable {
     /// The source files the job read.
     public var files: [FileInfo]
 
+    /// The trigger a dry run (`run --dry-run`) is recorded with, so the history tells it apart.
+    public static let dryRunTrigger = "dry-run"
+
+    public var isDryRun: Bool { trigger == Self.dryRunTrigger }
+
     public init(
         id: String, dataflow: String, trigger: String, status: JobStatus, startedAt: Date, endedAt: Date? = nil,
         processed: Int = 0, errors: Int = 0, steps: [StepReport] = [], errorSamples: [ErrorSample] = [],

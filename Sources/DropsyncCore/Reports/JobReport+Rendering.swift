@@ -29,6 +29,7 @@ extension JobReport {
         let duration = endedAt.map { String(format: "%.2fs", $0.timeIntervalSince(startedAt)) } ?? "running"
         var headline = "job \(id) \(dataflow): \(status.rawValue) in \(duration), \(processed) records processed"
         if errors > 0 { headline += ", \(errors) rejected" }
+        if isDryRun { headline += " (dry run: nothing was committed)" }
         lines.append(headline)
         if let failure { lines.append("  failure: \(failure)") }
         let idWidth = max(4, steps.map(\.id.count).max() ?? 0)
