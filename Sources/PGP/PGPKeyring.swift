@@ -82,11 +82,11 @@ public final class PGPKeyring: @unchecked Sendable {
         return PGPKeyHandle(key)
     }
 
-    /// Runs librnp work on this context, one caller at a time.
+    /// Runs librnp work on this context, one caller at a time, its diagnostics silenced.
     func withContext<T>(_ work: () throws(DropsyncError) -> T) throws(DropsyncError) -> T {
         lock.lock()
         defer { lock.unlock() }
-        return try work()
+        return try LibraryDiagnostics.silenced(work)
     }
 
     /// The fingerprints in `rnp_import_keys`' JSON report (`{"keys": [{"fingerprint": …}, …]}`).
