@@ -85,8 +85,8 @@ struct AccountBatchWriter {
         try batch.bytes.withUnsafeBufferPointer { bytes in
             var run: [Int] = []
             for (index, entry) in batch.entries.enumerated() {
-                guard entry.uid != nil else {
-                    result.rejected.append((index, Rejection("MISSING_UID", "the record has no UID (a non-empty string or integer)")))
+                if let rejection = entry.rejection {
+                    result.rejected.append((index, rejection))
                     continue
                 }
                 guard let insertMany else {

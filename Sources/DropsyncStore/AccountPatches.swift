@@ -9,8 +9,9 @@ import DropsyncCore
 /// `json_patch('{}', patch)` gives, without asking SQLite to parse it.
 public struct AccountPatches: Sendable {
     struct Entry: Sendable {
-        /// Nil when the record has no usable `UID`.
+        /// Nil when the store cannot take the record: `rejection` says why.
         var uid: String?
+        var rejection: Rejection?
         /// The UID's UTF-8 bytes.
         var uidBytes: Range<Int>
         var patch: Range<Int>
@@ -26,8 +27,12 @@ public struct AccountPatches: Sendable {
         var writer = JSONWriter()
         writer.bytes.reserveCapacity(batch.count * 160)
         for record in batch {
-            guard let uid = AccountStore.uid(of: record) else {
-                entries.append(Entry(uid: nil, uidBytes: 0..<0, patch: 0..<0, document: nil))
+            let uid: String
+            switch Self.accountUID(record) {
+            case .success(let found):
+                uid = found
+            case .failure(let rejection):
+                entries.append(Entry(uid: nil, rejection: rejection, uidBytes: 0..<0, patch: 0..<0, document: nil))
                 continue
             }
             let uidStart = writer.bytes.count
@@ -40,10 +45,22 @@ public struct AccountPatches: Sendable {
                 writer.writeObject(record, skipping: "UID", omittingNullMembers: true)
                 document = patch.upperBound..<writer.bytes.count
             }
-            entries.append(Entry(uid: uid, uidBytes: uidStart..<patchStart, patch: patch, document: document))
+            entries.append(Entry(uid: uid, rejection: nil, uidBytes: uidStart..<patchStart, patch: patch, document: document))
         }
         bytes = writer.bytes
     }
 
     public var count: Int { entries.count }
+
+    /// The record's UID, or why the store cannot take the record.
+    static func accountUID(_ record: Record) -> Result<String, Rejection> {
+        guard let uid = AccountStore.uid(of: record) else {
+            return .failure(Rejection("MISSING_UID", "the record has no UID (a non-blank string or integer)"))
+        }
+        if let field = record.fields.first(where: { AccountStore.isSystemField($0.name) }) {
+            return .failure(Rejection(
+                "RESERVED_FIELD", "the record sets \(field.name), which the store keeps itself; rename the field (into data.\(field.name), say)"))
+        }
+        return .success(uid)
+    }
 }

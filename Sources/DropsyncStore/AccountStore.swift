@@ -70,12 +70,24 @@ public final class AccountStore: Sendable {
         try database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM accounts") ?? 0 }
     }
 
-    /// The record's `UID` as text: a non-empty string or an integer; nil otherwise.
+    /// The record's `UID` as text: a string that is not blank, or an integer; nil otherwise.
     public static func uid(of record: Record) -> String? {
         switch record["UID"] {
-        case .string(let text) where !text.isEmpty: text
+        case .string(let text) where text.utf8.contains(where: { !Self.isBlank($0) }): text
         case .int(let number): String(number)
         default: nil
+        }
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+    }
+
+    /// Whether a top-level field is one the store keeps itself: a record may not set it.
+    static func isSystemField(_ name: String) -> Bool {
+        switch name {
+        case "created", "createdTimestamp", "lastUpdated", "lastUpdatedTimestamp": true
+        default: false
         }
     }
 

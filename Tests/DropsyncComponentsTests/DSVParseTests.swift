@@ -113,14 +113,17 @@ let dsvParseCases: [DSVParseCase] = [
                  records: [["i": 123, "n": -5, "d": 1.5, "e": 1000.0, "t": true, "f": false, "empty": nil, "text": "abc", "zip": "007"]]),
     DSVParseCase("inferTypes keeps a number too large for a double as text", "big\n1e999\n", params: ["inferTypes": true],
                  records: [["big": "1e999"]]),
+    DSVParseCase("inferTypes keeps integers outside Int64 as text, digit for digit",
+                 "a,b,c,d\n123456789012345678901234567890,9223372036854775808,-9223372036854775809,-9223372036854775808\n",
+                 params: ["inferTypes": true],
+                 records: [["a": "123456789012345678901234567890", "b": "9223372036854775808", "c": "-9223372036854775809",
+                            "d": .int(Int64.min)]]),
     DSVParseCase("without inferTypes every value is a string", "i,t,empty\n123,true,\n",
                  records: [["i": "123", "t": "true", "empty": ""]]),
     DSVParseCase("dotted header names make nested objects", "UID,profile.email,profile.firstName\n1,a@example.com,Ann\n",
                  records: [["UID": "1", "profile": ["email": "a@example.com", "firstName": "Ann"]]]),
     DSVParseCase("addFilename adds the source file's name", "a\n1\n", params: ["addFilename": true],
                  records: [["a": "1", "filename": "people.csv"]]),
-    DSVParseCase("an empty file gives no records", [], records: []),
-    DSVParseCase("a file holding only a byte-order mark gives no records", [0xEF, 0xBB, 0xBF], records: []),
     DSVParseCase("a file holding only a header gives no records", "a,b\n", records: []),
     DSVParseCase("rows with the wrong field count are rejected", "a,b\n1,2\n1,2,3\n4\n5,6\n",
                  records: [["a": "1", "b": "2"], ["a": "5", "b": "6"]],
@@ -258,6 +261,16 @@ struct DSVParseTests {
         let error = await #expect(throws: DropsyncError.self) { try await DSVParsing.run(input, chunkSize: 1024 * 1024) }
         #expect(error?.code == "ROW_TOO_LONG")
         #expect(error?.file == "/drop/people.csv")
+        #expect(error?.line == 2)
+    }
+
+    @Test("a file without a single row, not even a header, fails with EMPTY_FILE", arguments: [
+        [], [0xEF, 0xBB, 0xBF], Array("\n\r\n".utf8),
+    ])
+    func emptyFile(_ input: [UInt8]) async throws {
+        let error = await #expect(throws: DropsyncError.self) { try await DSVParsing.run(input) }
+        #expect(error?.code == "EMPTY_FILE")
+        #expect(error?.file == "/drop/people.csv")
     }
 
     @Test("a rejected row's rawLine is cut to a readable size")
@@ -267,7 +280,9 @@ struct DSVParseTests {
         #expect(result.rejected.first?["rawLine"]?.stringValue?.utf8.count == 4096)
     }
 
-    @Test("a header name that is not a field path fails the file", arguments: ["a,,b\n1,2,3\n", "a,b..c\n", "a,a\n"])
+    @Test("a header name that is not a field path, or two that fill the same field, fail the file", arguments: [
+        "a,,b\n1,2,3\n", "a,b..c\n", "a,a\n", "UID,profile,profile.email\n", "UID,profile.email,profile\n",
+    ])
     func invalidHeader(_ input: String) async throws {
         let error = await #expect(throws: DropsyncError.self) { try await DSVParsing.run(Array(input.utf8)) }
         #expect(error?.code == "INVALID_HEADER")
@@ -276,7 +291,7 @@ struct DSVParseTests {
 
     @Test("refuses params it cannot use", arguments: [
         ["columnSeparator": "ab"], ["quoteChar": ","], ["hasHeader": false], ["columns": ["a", "b..c"]],
-        ["maxErrorRate": 1.5], ["skipLines": -1],
+        ["columns": ["profile", "profile.email"]], ["maxErrorRate": 1.5], ["skipLines": -1],
     ] as [Record])
     func badParams(_ params: Record) {
         #expect(throws: ParamError.self) { try ComponentHarness.make(DSVParseStep.self, params) }

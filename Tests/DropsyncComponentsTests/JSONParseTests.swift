@@ -61,11 +61,18 @@ struct JSONParseTests {
         #expect(result.metrics.output.value == 2)
     }
 
-    @Test("empty files and empty arrays give no records", arguments: ["", "  \n", "[]", " [ ]\n"])
-    func empty(text: String) async throws {
+    @Test("an empty array gives no records", arguments: ["[]", " [ ]\n"])
+    func emptyArray(text: String) async throws {
         let result = try await parse(text)
         #expect(result.records.isEmpty)
         #expect(result.sourcesDone.map(\.name) == ["data.json"])
+    }
+
+    @Test("a file without a single value fails the job with EMPTY_FILE, naming the file", arguments: ["", "  \n", "\u{FEFF}\n"])
+    func emptyFile(text: String) async throws {
+        let error = await #expect(throws: DropsyncError.self) { try await parse(text) }
+        #expect(error?.code == "EMPTY_FILE")
+        #expect(error?.message.contains("data.json") == true)
     }
 
     @Test("addFilename adds the source file's name to every record")

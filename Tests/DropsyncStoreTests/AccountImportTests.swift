@@ -53,13 +53,25 @@ struct AccountImportTests {
     }
 
     @Test("records without a usable UID are rejected with MISSING_UID", arguments: [
-        #"{"n":1}"#, #"{"UID":"","n":1}"#, #"{"UID":null}"#, #"{"UID":1.5}"#, #"{"UID":{"a":1}}"#,
+        #"{"n":1}"#, #"{"UID":"","n":1}"#, #"{"UID":"  \t"}"#, #"{"UID":null}"#, #"{"UID":1.5}"#, #"{"UID":{"a":1}}"#,
     ])
     func missingUID(_ json: String) async throws {
         let fixture = try StoreFixture()
         let result = try await fixture.importAccounts([record(json)])
         #expect(result.rejected.map(\.rejection.code) == ["MISSING_UID"])
         #expect(try fixture.accounts.count() == 0)
+    }
+
+    @Test("records that set a field the store keeps itself are rejected with RESERVED_FIELD", arguments: [
+        "created", "createdTimestamp", "lastUpdated", "lastUpdatedTimestamp",
+    ])
+    func reservedField(_ name: String) async throws {
+        let fixture = try StoreFixture()
+        let result = try await fixture.importAccounts([record(#"{"UID":"a","\#(name)":"1999"}"#), record(#"{"UID":"b","data":{"\#(name)":1}}"#)])
+        #expect(result.rejected.map(\.index) == [0])
+        #expect(result.rejected.map(\.rejection.code) == ["RESERVED_FIELD"])
+        #expect(result.rejected.first?.rejection.message.contains(name) == true)
+        #expect(try fixture.accounts.count() == 1)
     }
 
     @Test("a rolled-back import leaves nothing")

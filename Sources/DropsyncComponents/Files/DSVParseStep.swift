@@ -19,7 +19,7 @@ public struct DSVParseStep: Component {
             ParamSpec("skipLines", .integer, default: 0, "Lines to skip before the header (or the first row)."),
             ParamSpec("trimWhitespace", .boolean, default: false, "Remove spaces and tabs around values; by default values are kept exactly."),
             ParamSpec("fileCharset", .oneOf(DSVCharset.allCases.map(\.rawValue)), default: "UTF-8", "The files' character set; auto-detect reads UTF-8, UTF-16LE or UTF-16BE by byte-order mark (UTF-8 without one)."),
-            ParamSpec("inferTypes", .boolean, default: false, "Turn numbers into numbers, true/false into booleans and empty values into null; by default every value is a string."),
+            ParamSpec("inferTypes", .boolean, default: false, "Turn numbers into numbers (not 007 or integers beyond 64 bits: they stay text), true/false into booleans and empty values into null; by default every value is a string."),
             ParamSpec("addFilename", .boolean, default: false, "Add a field filename holding the source file's name."),
             ParamSpec("maxErrors", .integer, "Fail the job when a file has more rejected rows than this."),
             ParamSpec("maxErrorRate", .number, "Fail the job when more than this share (0 to 1) of a file's rows is rejected."),

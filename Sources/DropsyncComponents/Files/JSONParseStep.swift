@@ -43,6 +43,10 @@ public struct JSONParseStep: Component {
                 guard var active = current else { continue }
                 current = nil
                 let pieces = try split(active.file, step) { () throws(JSONStreamSplitter.StructureError) in try active.splitter.finish() }
+                // Not a single value: a failed delivery, not a file with no records (`[]` is one).
+                guard active.splitter.layout != .undecided else {
+                    throw DropsyncError("EMPTY_FILE", "\(active.file.name) is empty: it holds no JSON", file: active.file.path, step: step.id)
+                }
                 _ = try await deliver(pieces, layout: active.splitter.layout, from: active.file, step, &sender)
                 guard try await endFile(active.file, step, &sender) else { return }
             case .records, .sourceDone:

@@ -10,8 +10,9 @@ import Foundation
 /// open file back, so no file is ever half-applied. The account writers of one job share their
 /// transaction (`SharedAccountImport`), so two of them never wait on each other; with several
 /// writer steps the job's writes commit together when the last one ends. Records without a usable `UID`
-/// (`MISSING_UID`) or refused by the policy (`ACCOUNT_EXISTS`, `ACCOUNT_NOT_FOUND`) go to the
-/// error path. Each file's receipt goes into the job's trace. A dry run writes in the same
+/// (`MISSING_UID`), records that set a field the store keeps itself (`RESERVED_FIELD`: `created`,
+/// `lastUpdated`, …) and records refused by the policy (`ACCOUNT_EXISTS`, `ACCOUNT_NOT_FOUND`) go
+/// to the error path. Each file's receipt goes into the job's trace. A dry run writes in the same
 /// transaction and rolls it back at the end, so its receipts count exactly what a run would do.
 public struct AccountWriteStep: Component {
     public static let spec = ComponentSpec(

@@ -50,7 +50,8 @@ struct DSVFieldDecoder: Sendable {
             && UnsafeRawBufferPointer(bytes).elementsEqual(UnsafeRawBufferPointer(start: word.utf8Start, count: bytes.count))
     }
 
-    /// Parses `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`; integers that overflow become doubles.
+    /// Parses `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`. An integer outside Int64 stays text:
+    /// as a double it would lose digits (such long numbers are identifiers, not quantities).
     private static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Value? {
         var position = 0
         let negative = bytes[0] == UInt8(ascii: "-")
@@ -82,9 +83,11 @@ struct DSVFieldDecoder: Sendable {
             guard skipDigits(bytes, &position) else { return nil }
         }
         guard position == bytes.count else { return nil }
-        if isInteger && !overflow {
+        if isInteger {
+            guard !overflow else { return nil }
             if negative && magnitude <= UInt64(Int64.max) + 1 { return .int(Int64(truncatingIfNeeded: 0 &- magnitude)) }
             if !negative && magnitude <= UInt64(Int64.max) { return .int(Int64(magnitude)) }
+            return nil
         }
         // A number too large for a Double stays text rather than becoming infinity.
         guard let number = Double(String(decoding: bytes, as: UTF8.self)), number.isFinite else { return nil }

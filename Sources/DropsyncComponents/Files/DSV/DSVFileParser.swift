@@ -27,6 +27,7 @@ struct DSVFileParser {
     mutating func finish() {
         decoder.finish().withUnsafeBytes { tokenize($0) }
         tokenizer.finish { row in builder.add(row) }
+        builder.endOfFile()
     }
 
     private mutating func tokenize(_ utf8: UnsafeRawBufferPointer) {
@@ -42,7 +43,7 @@ struct DSVFileParser {
         guard tokenizer.unfinishedRowBytes > Self.maximumRowBytes else { return nil }
         return DropsyncError(
             "ROW_TOO_LONG", "a row is longer than \(Self.maximumRowBytes / 1024 / 1024) MiB (an unclosed quote?)",
-            file: file.path)
+            file: file.path, line: tokenizer.unfinishedRowLine)
     }
     var rowCount: Int { builder.rowCount }
     var rejectedCount: Int { builder.rejectedCount }

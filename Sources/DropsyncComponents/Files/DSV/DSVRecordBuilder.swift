@@ -30,8 +30,10 @@ struct DSVRecordBuilder {
     /// Data rows seen (not the header), and how many of them were rejected.
     private(set) var rowCount = 0
     private(set) var rejectedCount = 0
-    /// A problem that makes the whole file unreadable (a bad header).
+    /// A problem that makes the whole file unreadable (a bad header, no rows at all).
     private(set) var failure: DropsyncError?
+    /// Whether the file had any row, a header included.
+    private var sawRow = false
 
     init(file: FileInfo, settings: DSVRecordSettings) {
         self.settings = settings
@@ -43,6 +45,7 @@ struct DSVRecordBuilder {
     }
 
     mutating func add(_ row: DSVRow) {
+        sawRow = true
         guard failure == nil else { return }
         if expectingHeader {
             expectingHeader = false
@@ -86,6 +89,13 @@ struct DSVRecordBuilder {
             batch = []
             batch.reserveCapacity(Self.batchSize)
         }
+    }
+
+    /// The file ended: one without a single row (not even a header) is a failed delivery, not a
+    /// file with no records.
+    mutating func endOfFile() {
+        guard !sawRow, failure == nil else { return }
+        failure = DropsyncError("EMPTY_FILE", "\(file.name) is empty: it has no rows, not even a header", file: file.path)
     }
 
     private mutating func readHeader(_ row: DSVRow) {

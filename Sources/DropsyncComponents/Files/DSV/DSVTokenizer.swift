@@ -62,6 +62,8 @@ public struct DSVTokenizer {
 
     /// Bytes of the row not finished yet, kept from earlier chunks.
     var unfinishedRowBytes: Int { carried.count }
+    /// The physical line that row starts on.
+    var unfinishedRowLine: Int { rowLine }
     /// Field bytes with quotes or escapes resolved, for fields that had any.
     private var scratch: [UInt8] = []
     /// The current row's fields: the first `spanCount` entries (the array is reused row to row).
