@@ -75,6 +75,25 @@ struct JSONParseTests {
         #expect(error?.message.contains("data.json") == true)
     }
 
+    @Test("the error budget fails a file with too many bad lines", arguments: [
+        (["maxErrors": 1], true), (["maxErrors": 2], false), (["maxErrorRate": 0.25], true), (["maxErrorRate": 0.5], false),
+    ] as [(Record, Bool)])
+    func errorBudget(params: Record, fails: Bool) async throws {
+        let text = "{\"n\": 1}\nnot json\n[1]\n{\"n\": 2}\n"
+        if fails {
+            let error = await #expect(throws: DropsyncError.self) { try await parse(text, params: params) }
+            #expect(error?.code == "ERROR_BUDGET_EXCEEDED")
+            #expect(error?.file == "/in/data.json")
+        } else {
+            #expect(try await parse(text, params: params).records.count == 2)
+        }
+    }
+
+    @Test("refuses an error budget it cannot use", arguments: [["maxErrors": -1], ["maxErrorRate": 1.5]] as [Record])
+    func badBudget(_ params: Record) {
+        #expect(throws: ParamError.self) { try ComponentHarness.make(JSONParseStep.self, params) }
+    }
+
     @Test("addFilename adds the source file's name to every record")
     func addFilename() async throws {
         let result = try await parse("[{\"a\": 1}]", name: "people.json", params: ["addFilename": true])

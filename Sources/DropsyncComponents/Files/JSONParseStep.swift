@@ -6,7 +6,8 @@ import DropsyncCore
 /// (one object per line, blank lines skipped). Neither is held whole: records are parsed one at a
 /// time as the bytes arrive. An element that is not an object is rejected (`NOT_AN_OBJECT`); a
 /// line that is not JSON is rejected (`INVALID_JSON`, with `lineNumber` and `rawLine`); an array
-/// file that is not valid JSON fails the job (`INVALID_JSON` naming the file and line).
+/// file that is not valid JSON fails the job (`INVALID_JSON` naming the file and line), and so
+/// does a file with more bad lines than `maxErrors` / `maxErrorRate` allow.
 public struct JSONParseStep: Component {
     public static let spec = ComponentSpec(
         type: "file.parse.json",
@@ -14,28 +15,38 @@ public struct JSONParseStep: Component {
         input: .file, output: .records, rejectsRecords: true,
         params: [
             ParamSpec("addFilename", .boolean, default: false, "Adds a field `filename` with the source file's name to every record."),
-        ])
+        ] + ErrorBudget.params)
 
     let addFilename: Bool
+    let budget: ErrorBudget
 
     public init(params: Params) throws(ParamError) {
         addFilename = params.bool("addFilename") ?? false
+        budget = try ErrorBudget(params)
+    }
+
+    /// One file's rows (records and elements) so far, and how many of them were rejected.
+    struct Tally {
+        var rows = 0
+        var rejected = 0
     }
 
     public func run(_ step: StepRun) async throws {
         var sender = RecordBatchSender(step: step)
         var current: (file: FileInfo, splitter: JSONStreamSplitter)?
+        var tally = Tally()
         while let packet = try await step.input.next() {
             switch packet {
             case .fileStart(let file):
                 step.metrics.input.add(1)
                 current = (file, JSONStreamSplitter())
+                tally = Tally()
             case .bytes(let chunk):
                 guard var active = current else { continue }
                 step.metrics.bytesIn.add(chunk.count)
                 let pieces = try split(active.file, step) { () throws(JSONStreamSplitter.StructureError) in try active.splitter.feed(chunk) }
                 current = active
-                guard try await deliver(pieces, layout: active.splitter.layout, from: active.file, step, &sender) else {
+                guard try await deliver(pieces, layout: active.splitter.layout, from: active.file, step, &sender, &tally) else {
                     _ = try await endFile(active.file, step, &sender)
                     return
                 }
@@ -47,7 +58,8 @@ public struct JSONParseStep: Component {
                 guard active.splitter.layout != .undecided else {
                     throw DropsyncError("EMPTY_FILE", "\(active.file.name) is empty: it holds no JSON", file: active.file.path, step: step.id)
                 }
-                _ = try await deliver(pieces, layout: active.splitter.layout, from: active.file, step, &sender)
+                _ = try await deliver(pieces, layout: active.splitter.layout, from: active.file, step, &sender, &tally)
+                try budget.checkRate(tally.rejected, of: tally.rows, file: active.file, step: step.id)
                 guard try await endFile(active.file, step, &sender) else { return }
             case .records, .sourceDone:
                 throw DropsyncError("UNEXPECTED_INPUT", "received records on a file input", step: step.id)
@@ -70,7 +82,7 @@ public struct JSONParseStep: Component {
     /// Parses pieces into records and rejections and sends them; false when the step should stop.
     private func deliver(
         _ pieces: [JSONStreamSplitter.Piece], layout: JSONStreamSplitter.Layout, from file: FileInfo,
-        _ step: StepRun, _ sender: inout RecordBatchSender
+        _ step: StepRun, _ sender: inout RecordBatchSender, _ tally: inout Tally
     ) async throws -> Bool {
         guard !pieces.isEmpty else { return !sender.isStopped }
         var records: [Record] = []
@@ -84,6 +96,9 @@ public struct JSONParseStep: Component {
                 }
             }
         }
+        tally.rows += pieces.count
+        tally.rejected += rejected.count
+        try budget.checkCount(tally.rejected, file: file, step: step.id)
         try await step.reject(rejected)
         return try await sender.add(records)
     }
