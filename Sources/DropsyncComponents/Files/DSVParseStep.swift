@@ -21,15 +21,12 @@ public struct DSVParseStep: Component {
             ParamSpec("fileCharset", .oneOf(DSVCharset.allCases.map(\.rawValue)), default: "UTF-8", "The files' character set; auto-detect reads UTF-8, UTF-16LE or UTF-16BE by byte-order mark (UTF-8 without one)."),
             ParamSpec("inferTypes", .boolean, default: false, "Turn numbers into numbers (not 007 or integers beyond 64 bits: they stay text), true/false into booleans and empty values into null; by default every value is a string."),
             ParamSpec("addFilename", .boolean, default: false, "Add a field filename holding the source file's name."),
-            ParamSpec("maxErrors", .integer, "Fail the job when a file has more rejected rows than this."),
-            ParamSpec("maxErrorRate", .number, "Fail the job when more than this share (0 to 1) of a file's rows is rejected."),
-        ])
+        ] + ErrorBudget.params)
 
     let charset: DSVCharset
     let tokenizerOptions: DSVTokenizer.Options
     let recordSettings: DSVRecordSettings
-    let maxErrors: Int?
-    let maxErrorRate: Double?
+    let budget: ErrorBudget
 
     public init(params: Params) throws(ParamError) {
         let separator = try params.byte("columnSeparator") ?? UInt8(ascii: ",")
@@ -63,11 +60,7 @@ public struct DSVParseStep: Component {
             fields: DSVFieldDecoder(
                 trimWhitespace: params.bool("trimWhitespace") ?? false, inferTypes: params.bool("inferTypes") ?? false),
             addFilename: params.bool("addFilename") ?? false)
-
-        maxErrors = params.int("maxErrors")
-        if let maxErrors, maxErrors < 0 { throw ParamError("maxErrors", "must not be negative") }
-        maxErrorRate = params.double("maxErrorRate")
-        if let maxErrorRate, !(0...1).contains(maxErrorRate) { throw ParamError("maxErrorRate", "must be between 0 and 1") }
+        budget = try ErrorBudget(params)
     }
 
     public func run(_ step: StepRun) async throws {
@@ -100,9 +93,7 @@ public struct DSVParseStep: Component {
     private func deliver(_ parser: inout DSVFileParser, _ step: StepRun, endOfFile: Bool) async throws -> Bool {
         if let failure = parser.failure { throw failure.inStep(step.id) }
         try await step.reject(parser.takeRejected())
-        if let maxErrors, parser.rejectedCount > maxErrors {
-            throw budgetExceeded(parser, step, "more than \(maxErrors) rows rejected (maxErrors)")
-        }
+        try budget.checkCount(parser.rejectedCount, file: parser.file, step: step.id)
         while let batch = parser.takeBatch(final: endOfFile) {
             let granted = step.job.limit.take(batch.count)
             let limitReached = granted < batch.count
@@ -117,12 +108,7 @@ public struct DSVParseStep: Component {
             }
         }
         guard endOfFile else { return true }
-        if let maxErrorRate, parser.rowCount > 0 {
-            let rate = Double(parser.rejectedCount) / Double(parser.rowCount)
-            if rate > maxErrorRate {
-                throw budgetExceeded(parser, step, "\(parser.rejectedCount) of \(parser.rowCount) rows rejected, more than maxErrorRate \(maxErrorRate)")
-            }
-        }
+        try budget.checkRate(parser.rejectedCount, of: parser.rowCount, file: parser.file, step: step.id)
         try await step.sourceDone(parser.file)
         return true
     }
@@ -146,9 +132,5 @@ public struct DSVParseStep: Component {
         rejected += parser.takeRejected()
         if let failure = parser.failure { throw failure }
         return rejected
-    }
-
-    private func budgetExceeded(_ parser: DSVFileParser, _ step: StepRun, _ detail: String) -> DropsyncError {
-        DropsyncError("ERROR_BUDGET_EXCEEDED", "too many bad rows: \(detail)", file: parser.file.path, step: step.id)
     }
 }
