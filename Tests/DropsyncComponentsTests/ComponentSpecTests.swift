@@ -13,7 +13,7 @@ import Testing
         for param in spec.params {
             #expect(param.description.count >= 10, "\(type).\(param.name) needs a description")
             if let value = param.defaultValue {
-                #expect(param.type.mismatch(value) == nil, "\(type).\(param.name): default does not fit its type")
+                #expect(param.problems(in: value).isEmpty, "\(type).\(param.name): default does not fit its type")
                 #expect(!param.required, "\(type).\(param.name): a required param has no default")
             }
         }

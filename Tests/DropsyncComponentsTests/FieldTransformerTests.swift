@@ -135,19 +135,19 @@ struct FieldTransformerTests {
     }
 
     @Test("bad params are refused when the component is built", arguments: [
-        (FieldRename.self, ["fields": []], "fields", "must list at least one field"),
-        (FieldRename.self, ["fields": ["a"]], "fields", "item 0: expected an object, got string"),
+        (FieldRename.self, ["fields": []], "fields", "must not be empty"),
+        (FieldRename.self, ["fields": ["a"]], "fields", #"item 0: expected object {sourceField, targetField}, got string "a""#),
         (FieldRename.self, ["fields": [rename("a", "b"), ["sourceField": "c"]]], "fields", "item 1: needs 'targetField'"),
         (FieldRename.self, ["fields": [["sourceField": "a", "targetField": "b", "as": "c"]]], "fields", "item 0: unknown key 'as'"),
-        (FieldRename.self, ["fields": [rename("a..b", "c")]], "fields", #"item 0: sourceField "a..b" is not a valid field path"#),
-        (FieldRename.self, ["fields": [["sourceField": 1, "targetField": "b"]]], "fields", "item 0: 'sourceField' must be a field path string, got integer"),
-        (FieldRemove.self, ["fields": ["ok", "'open"]], "fields", #"item 1: "'open" is not a valid field path"#),
+        (FieldRename.self, ["fields": [rename("a..b", "c")]], "fields", #"item 0: 'sourceField' must be a field path (no empty segment, every quote closed), got "a..b""#),
+        (FieldRename.self, ["fields": [["sourceField": 1, "targetField": "b"]]], "fields", "item 0: 'sourceField' expected string, got integer 1"),
+        (FieldRemove.self, ["fields": ["ok", "'open"]], "fields", #"item 1: must be a field path (no empty segment, every quote closed), got "'open""#),
         (FieldRemove.self, [:], "fields", "is required"),
-        (FieldSelect.self, ["fields": [3]], "fields", "item 0: expected a field path string, got integer"),
+        (FieldSelect.self, ["fields": [3]], "fields", "item 0: expected string, got integer 3"),
         (FieldMove.self, ["fields": ["a", "profile.b"]], "fields", #"item 1: "profile.b" is not in the same object as "a""#),
         (FieldMove.self, ["fields": ["a"], "after": "profile.b"], "after", "is not in the same object"),
         (FieldMove.self, ["fields": ["a", "b"], "after": "b"], "after", "is itself one of the moved fields"),
-        (FieldMove.self, ["fields": ["a"], "after": "x."], "after", "is not a valid field path"),
+        (FieldMove.self, ["fields": ["a"], "after": "x."], "after", "must be a field path"),
         (FieldAdd.self, ["fields": [["field": "a"]]], "fields", "item 0: needs 'value'"),
         (FieldAdd.self, ["fields": [["field": "a", "value": "${today}"]]], "fields", "item 0: value uses an unknown macro ${today}"),
         (FieldAdd.self, ["fields": [["field": "a", "value": ["x": ["${nowish}"]]]]], "fields", "unknown macro ${nowish}"),
@@ -172,7 +172,7 @@ struct FieldTransformerTests {
         #expect(diagnostics.map { "\($0.step ?? "") \($0.param ?? ""): \($0.message)" } == [
             "rename fields: item 0: needs 'targetField'",
             "add fields: item 0: value uses an unknown macro ${when}",
-            "move fields: expected array of string, got string",
+            #"move fields: expected array of string, got string "a""#,
         ])
     }
 }

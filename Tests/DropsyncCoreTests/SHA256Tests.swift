@@ -27,7 +27,7 @@ struct SHA256Tests {
             #expect(pieces.finalize() == expected)
         }
         let path = FileManager.default.temporaryDirectory.path + "/sha256-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")

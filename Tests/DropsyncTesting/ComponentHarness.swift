@@ -45,9 +45,11 @@ public enum ComponentHarness {
                    limit: limit, explicitFiles: explicitFiles, dryRun: dryRun, services: services)
     }
 
-    /// Builds the component from `params` as the validator would (spec defaults, `ParamError`).
+    /// Builds the component from `params` as the validator would: the spec's checks first (the
+    /// first problem thrown as a `ParamError`), then the initializer with the spec's defaults.
     public static func make<C: Component>(_ type: C.Type, _ params: Record, baseDirectory: String = "/") throws -> C {
-        try C(params: Params(params, spec: C.spec, baseDirectory: baseDirectory))
+        if let problem = C.spec.problems(in: params).first { throw problem }
+        return try C(params: Params(params, spec: C.spec, baseDirectory: baseDirectory))
     }
 
     public static func run<C: Component>(

@@ -10,7 +10,12 @@ public struct FieldAdd: RecordTransformer {
         input: .records, output: .records,
         params: [
             ParamSpec(
-                "fields", .array(of: .object), required: true,
+                "fields",
+                .array(of: .keyed([
+                    ParamSpec("field", .string, required: true, constraints: [.fieldPath], "The field to set."),
+                    ParamSpec("value", .any, required: true, "Its value, any JSON; strings may use macros."),
+                ])),
+                required: true, constraints: [.nonEmpty],
                 "The fields to set: [{\"field\": \"data.source\", \"value\": \"import ${now:yyyyMMdd}\"}]. "
                     + "`value` is any JSON; a dotted field creates nesting; an existing field is overwritten."),
         ])
@@ -25,8 +30,8 @@ public struct FieldAdd: RecordTransformer {
     let additions: [Addition]
 
     public init(params: Params) throws(ParamError) {
-        additions = try FieldList.objects(params, "fields", required: ["field", "value"]) { item throws(ParamError) in
-            let value = item.object["value"]!  // present: `required` was checked
+        additions = try FieldList.objects(params, "fields") { item throws(ParamError) in
+            let value = item.object["value"] ?? .null
             var hasMacros = false
             do throws(Macros.UnknownMacro) {
                 try Self.forEachString(in: value) { text throws(Macros.UnknownMacro) in

@@ -3,8 +3,9 @@ import DropsyncCore
 /// Reads the list params of the field transformers (`fields: ["a", "b.c"]` and
 /// `fields: [{sourceField, targetField}]`) into parsed paths once, when the component is built.
 ///
-/// Problems are reported as `ParamError(param, "item N: …")`, N counted from 0 as in the
-/// validator's type messages.
+/// The specs declare the lists' shape (`nonEmpty`, `fieldPath`, `keyed`), which `check` reports for
+/// every item; these readers convert, reporting as `ParamError(param, "item N: …")` (N counted from
+/// 0 as in the validator's messages) what a component built without the validator gets wrong.
 enum FieldList {
     /// A non-empty array of field paths.
     static func paths(_ params: Params, _ name: String) throws(ParamError) -> [FieldPath] {
@@ -19,27 +20,17 @@ enum FieldList {
         return paths
     }
 
-    /// A non-empty array of objects, each with every `required` key and no key outside `allowed`
-    /// (by default the required ones); `check` turns each object into the component's item.
+    /// The objects of a `keyed` list param (the spec has checked their keys and values), each
+    /// turned into the component's item by `check`.
     static func objects<Item>(
-        _ params: Params, _ name: String, required: [String], allowed: [String]? = nil,
-        _ check: (ItemReader) throws(ParamError) -> Item
+        _ params: Params, _ name: String, _ check: (ItemReader) throws(ParamError) -> Item
     ) throws(ParamError) -> [Item] {
-        let items = try nonEmptyArray(params, name)
-        let allowed = Set(allowed ?? required)
         var results: [Item] = []
-        for (position, item) in items.enumerated() {
+        for (position, item) in try nonEmptyArray(params, name).enumerated() {
             guard case .object(let object) = item else {
                 throw ParamError(name, "item \(position): expected an object, got \(item.typeName)")
             }
-            let reader = ItemReader(object: object, param: name, position: position)
-            for key in object.names where !allowed.contains(key) {
-                throw reader.problem("unknown key '\(key)' (expected \(allowed.sorted().joined(separator: ", ")))")
-            }
-            for key in required where object[key] == nil {
-                throw reader.problem("needs '\(key)'")
-            }
-            results.append(try check(reader))
+            results.append(try check(ItemReader(object: object, param: name, position: position)))
         }
         return results
     }

@@ -11,11 +11,11 @@ public struct FieldMove: RecordTransformer {
         input: .records, output: .records,
         params: [
             ParamSpec(
-                "fields", .array(of: .string), required: true,
+                "fields", .array(of: .string), required: true, constraints: [.nonEmpty, .fieldPath],
                 "The fields to move, in the order they should appear: [\"UID\", \"email\"]. Nested paths "
                     + "(\"profile.email\") reorder inside their object and must all share one parent."),
             ParamSpec(
-                "after", .string,
+                "after", .string, constraints: [.fieldPath],
                 "The field the moved fields follow (a path with the same parent); without it they move to the front."),
         ])
 

@@ -9,7 +9,7 @@ public struct FieldRemove: RecordTransformer {
         input: .records, output: .records,
         params: [
             ParamSpec(
-                "fields", .array(of: .string), required: true,
+                "fields", .array(of: .string), required: true, constraints: [.nonEmpty, .fieldPath],
                 "The field paths to remove: [\"password\", \"profile.phones\"]. Quote a segment ('a.b') to name "
                     + "a field with a dot in its name."),
         ])

@@ -12,7 +12,12 @@ public struct FieldRename: RecordTransformer {
         input: .records, output: .records,
         params: [
             ParamSpec(
-                "fields", .array(of: .object), required: true,
+                "fields",
+                .array(of: .keyed([
+                    ParamSpec("sourceField", .string, required: true, constraints: [.fieldPath], "The field to rename."),
+                    ParamSpec("targetField", .string, required: true, constraints: [.fieldPath], "Its new name or path."),
+                ])),
+                required: true, constraints: [.nonEmpty],
                 "The renames, applied in order: [{\"sourceField\": \"mail\", \"targetField\": \"profile.email\"}]. "
                     + "Paths are dotted; quote a segment ('a.b') to name a field with a dot in its name."),
         ])
@@ -26,7 +31,7 @@ public struct FieldRename: RecordTransformer {
     let singlePass: SinglePassRename?
 
     public init(params: Params) throws(ParamError) {
-        renames = try FieldList.objects(params, "fields", required: ["sourceField", "targetField"]) { item throws(ParamError) in
+        renames = try FieldList.objects(params, "fields") { item throws(ParamError) in
             Rename(source: try item.path("sourceField"), target: try item.path("targetField"))
         }
         singlePass = SinglePassRename(sources: renames.map(\.source), targets: renames.map(\.target))

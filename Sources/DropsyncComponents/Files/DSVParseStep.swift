@@ -11,12 +11,12 @@ public struct DSVParseStep: Component {
         summary: "Parses delimiter-separated files (CSV, TSV, …) into records, one per row.",
         input: .file, output: .records, rejectsRecords: true,
         params: [
-            ParamSpec("columnSeparator", .string, default: ",", "The field separator, one ASCII character; \"\\t\" for tab."),
+            ParamSpec("columnSeparator", .string, default: ",", constraints: [.singleCharacter], "The field separator, one ASCII character; \"\\t\" for tab."),
             ParamSpec("quoteChar", .string, default: "\"", "The quote character; \"\" reads quotes as ordinary text."),
-            ParamSpec("escapeChar", .string, "A character that makes the next one literal (e.g. \"\\\\\"); by default quotes are escaped by doubling them (RFC 4180)."),
-            ParamSpec("columns", .array(of: .string), "Field names (or dotted paths) of the columns; when given, the file has no header row unless hasHeader is true."),
+            ParamSpec("escapeChar", .string, constraints: [.singleCharacter], "A character that makes the next one literal (e.g. \"\\\\\"); by default quotes are escaped by doubling them (RFC 4180)."),
+            ParamSpec("columns", .array(of: .string), constraints: [.nonEmpty], "Field names (or dotted paths) of the columns; when given, the file has no header row unless hasHeader is true."),
             ParamSpec("hasHeader", .boolean, "Whether the first row is a header: its names are the fields (dotted names make nested objects), or it is skipped when columns is given. Default: true without columns, false with."),
-            ParamSpec("skipLines", .integer, default: 0, "Lines to skip before the header (or the first row)."),
+            ParamSpec("skipLines", .integer, default: 0, constraints: [.atLeast(0)], "Lines to skip before the header (or the first row)."),
             ParamSpec("trimWhitespace", .boolean, default: false, "Remove spaces and tabs around values; by default values are kept exactly."),
             ParamSpec("fileCharset", .oneOf(DSVCharset.allCases.map(\.rawValue)), default: "UTF-8", "The files' character set; auto-detect reads UTF-8, UTF-16LE or UTF-16BE by byte-order mark (UTF-8 without one)."),
             ParamSpec("inferTypes", .boolean, default: false, "Turn numbers into numbers (not 007 or integers beyond 64 bits: they stay text), true/false into booleans and empty values into null; by default every value is a string."),
@@ -40,14 +40,12 @@ public struct DSVParseStep: Component {
                 throw ParamError(name, "must be an ASCII character other than a line break")
             }
         }
-        let skipLines = params.int("skipLines") ?? 0
-        guard skipLines >= 0 else { throw ParamError("skipLines", "must not be negative") }
-        tokenizerOptions = DSVTokenizer.Options(separator: separator, quote: quote, escape: escape, skipLines: skipLines)
+        tokenizerOptions = DSVTokenizer.Options(
+            separator: separator, quote: quote, escape: escape, skipLines: params.int("skipLines") ?? 0)
         charset = params.string("fileCharset").flatMap(DSVCharset.init(rawValue:)) ?? .utf8
 
         var columns: DSVColumns?
         if let names = params.strings("columns") {
-            guard !names.isEmpty else { throw ParamError("columns", "must name at least one column") }
             switch DSVColumns.make(names) {
             case .success(let made): columns = made
             case .failure(let problem): throw ParamError("columns", "\(problem)")
@@ -60,7 +58,7 @@ public struct DSVParseStep: Component {
             fields: DSVFieldDecoder(
                 trimWhitespace: params.bool("trimWhitespace") ?? false, inferTypes: params.bool("inferTypes") ?? false),
             addFilename: params.bool("addFilename") ?? false)
-        budget = try ErrorBudget(params)
+        budget = ErrorBudget(params)
     }
 
     public func run(_ step: StepRun) async throws {

@@ -22,7 +22,7 @@ public struct JSONParseStep: Component {
 
     public init(params: Params) throws(ParamError) {
         addFilename = params.bool("addFilename") ?? false
-        budget = try ErrorBudget(params)
+        budget = ErrorBudget(params)
     }
 
     /// One file's rows (records and elements) so far, and how many of them were rejected.

@@ -4,18 +4,17 @@ import DropsyncCore
 /// its job, fail. Without them every bad row goes to the error path and the file succeeds.
 struct ErrorBudget: Sendable {
     static let params: [ParamSpec] = [
-        ParamSpec("maxErrors", .integer, "Fail the job when a file has more rejected rows than this."),
-        ParamSpec("maxErrorRate", .number, "Fail the job when more than this share (0 to 1) of a file's rows is rejected."),
+        ParamSpec("maxErrors", .integer, constraints: [.atLeast(0)], "Fail the job when a file has more rejected rows than this."),
+        ParamSpec("maxErrorRate", .number, constraints: [.between(0, 1)], "Fail the job when more than this share (0 to 1) of a file's rows is rejected."),
     ]
 
     let maxErrors: Int?
     let maxErrorRate: Double?
 
-    init(_ params: Params) throws(ParamError) {
+    /// The budget the params give; their ranges are declared in `params`, checked with the spec.
+    init(_ params: Params) {
         maxErrors = params.int("maxErrors")
-        if let maxErrors, maxErrors < 0 { throw ParamError("maxErrors", "must not be negative") }
         maxErrorRate = params.double("maxErrorRate")
-        if let maxErrorRate, !(0...1).contains(maxErrorRate) { throw ParamError("maxErrorRate", "must be between 0 and 1") }
     }
 
     /// Checked as a file goes: throws once it has more than `maxErrors` rejected rows.

@@ -9,7 +9,7 @@ import Foundation
 struct FTPConnection: Sendable {
     static let specs: [ParamSpec] = [
         ParamSpec("host", .string, required: true, "The server's host name or address."),
-        ParamSpec("port", .integer, default: 21, "The FTP port (also for explicit FTPS)."),
+        ParamSpec("port", .integer, default: 21, constraints: [.between(1, 65_535)], "The FTP port (also for explicit FTPS)."),
         ParamSpec("username", .string, required: true, "The login."),
         ParamSpec("password", .secret, required: true, "The password, usually by reference: {\"env\": …}, {\"file\": …} or {\"credential\": …}."),
         ConnectionTimeout.spec,
@@ -28,7 +28,6 @@ struct FTPConnection: Sendable {
     init(_ params: Params) throws(ParamError) {
         let host = try params.requiredString("host")
         let port = params.int("port") ?? 21
-        guard (1...65_535).contains(port) else { throw ParamError("port", "must be 1 to 65535, got \(port)") }
         guard let password = try params.secret("password") else { throw ParamError("password", "is required") }
         let verify = params.bool("tlsVerify") ?? true
         let security: FTPSettings.Security
@@ -48,7 +47,7 @@ struct FTPConnection: Sendable {
         }
         settings = FTPSettings(
             host: host, port: port, username: try params.requiredString("username"), password: password, security: security,
-            timeout: try ConnectionTimeout.duration(params))
+            timeout: ConnectionTimeout.duration(params))
     }
 
     /// Connects, checks the certificate (FTPS), logs in.

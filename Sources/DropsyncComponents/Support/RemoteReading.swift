@@ -25,7 +25,7 @@ public struct RemoteReading: Sendable {
         self.remotePath = remotePath
         order = try SourceFiles(params)
         dropZone = try DropZoneParams.settings(params, directory: remotePath, fileNamePattern: order.fileNamePattern)
-        pollInterval = try DropZoneParams.pollInterval(params)
+        pollInterval = DropZoneParams.pollInterval(params)
         self.location = location
         self.connect = connect
     }

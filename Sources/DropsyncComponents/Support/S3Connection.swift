@@ -9,21 +9,24 @@ struct S3Connection: Sendable {
         ParamSpec("bucketName", .string, required: true, "The bucket."),
         ParamSpec("accessKey", .secret, required: true, "The access key id."),
         ParamSpec("secretKey", .secret, required: true, "The secret access key, usually by reference: {\"env\": …} or {\"credential\": …}."),
-        ParamSpec("region", .string, default: "us-east-1", "The bucket's AWS region; requests are signed for it."),
+        ParamSpec("region", .string, default: "us-east-1", constraints: [.nonEmpty], "The bucket's AWS region; requests are signed for it."),
         ParamSpec(
             "endpoint", .string,
             "The URL of an S3-compatible service (`https://minio.example.com:9000`) instead of AWS; keys are then addressed path-style."),
         ParamSpec("virtualHostStyle", .boolean, default: false, "With `endpoint`: address the bucket as a host name (`https://bucket.host/key`)."),
         ParamSpec("tlsVerify", .boolean, default: true, "Verify the server's TLS certificate. `false` lets anyone on the path read and change the transfers."),
-        ParamSpec("timeout", .integer, default: 60, "Seconds (1 to 86400) to wait for the server to connect, or for a transfer to move, before giving up."),
+        ParamSpec("timeout", .integer, default: 60, constraints: [.between(1, 86_400)], "Seconds (1 to 86400) to wait for the server to connect, or for a transfer to move, before giving up."),
     ]
 
     let bucket: S3Bucket
 
     init(_ params: Params) throws(ParamError) {
         let name = try params.requiredString("bucketName")
-        guard let accessKey = try params.secret("accessKey"), !accessKey.isEmpty else { throw ParamError("accessKey", "is required") }
-        guard let secretKey = try params.secret("secretKey"), !secretKey.isEmpty else { throw ParamError("secretKey", "is required") }
+        guard let accessKey = try params.secret("accessKey") else { throw ParamError("accessKey", "is required") }
+        guard let secretKey = try params.secret("secretKey") else { throw ParamError("secretKey", "is required") }
+        for (name, key) in [("accessKey", accessKey), ("secretKey", secretKey)] where key.isEmpty {
+            throw ParamError(name, "must not be empty")
+        }
         let endpoint = params.string("endpoint")
         if let endpoint, !(endpoint.hasPrefix("https://") || endpoint.hasPrefix("http://")) {
             throw ParamError("endpoint", "must be an http:// or https:// URL, got \(endpoint)")
@@ -33,7 +36,6 @@ struct S3Connection: Sendable {
             params.warnings.add("tlsVerify", "TLS certificates are not verified: anyone on the path can read and change the transfers")
         }
         let seconds = params.int("timeout") ?? 60
-        guard (1...86_400).contains(seconds) else { throw ParamError("timeout", "must be 1 to 86400 seconds, got \(seconds)") }
         // On AWS, a bucket named with dots cannot be a host name its certificate covers.
         let virtualHostStyle = endpoint == nil ? !name.contains(".") : params.bool("virtualHostStyle") ?? false
         bucket = S3Bucket(

@@ -8,14 +8,17 @@ import SFTP
 struct SFTPConnection: Sendable {
     static let specs: [ParamSpec] = [
         ParamSpec("host", .string, required: true, "The server's host name or address."),
-        ParamSpec("port", .integer, default: 22, "The SSH port."),
+        ParamSpec("port", .integer, default: 22, constraints: [.between(1, 65_535)], "The SSH port."),
         ParamSpec("username", .string, required: true, "The login."),
         ParamSpec("password", .secret, "The password (or use privateKey)."),
         ParamSpec("privateKey", .secret, "A private key (OpenSSH format), usually by reference: {\"file\": …} or {\"credential\": …}."),
         ParamSpec("passphrase", .secret, "The private key's passphrase, when it has one."),
         ConnectionTimeout.spec,
         ParamSpec("knownHosts", .string, "A known_hosts file listing the server's key (relative to the dataflow's directory)."),
-        ParamSpec("hostKeyFingerprint", .string, "The server key's fingerprint, `SHA256:…`, instead of knownHosts."),
+        ParamSpec(
+            "hostKeyFingerprint", .string,
+            constraints: [.matches(pattern: "(SHA256:)?[A-Za-z0-9+/]{43}", format: "SHA256: and 43 base64 characters, as ssh-keygen -l shows it")],
+            "The server key's fingerprint, `SHA256:…`, instead of knownHosts."),
     ]
 
     let host: String
@@ -52,7 +55,7 @@ struct SFTPConnection: Sendable {
                 "knownHosts",
                 "host keys are always verified: give knownHosts or hostKeyFingerprint (`dropsync sftp trust --host \(host)` shows them)")
         }
-        timeout = try ConnectionTimeout.duration(params)
+        timeout = ConnectionTimeout.duration(params)
     }
 
     /// Connects, checks the host key, logs in.

@@ -17,30 +17,6 @@ public struct ComponentRegistry: Sendable {
 
     public func component(named type: String) -> (any Component.Type)? { byName[type] }
 
-    /// The registered name closest to `type`, for "did you mean" hints.
-    public func nearestName(to type: String) -> String? {
-        let scored = byName.keys.map { ($0, EditDistance.between($0, type)) }
-        guard let best = scored.min(by: { ($0.1, $0.0) < ($1.1, $1.0) }) else { return nil }
-        return best.1 <= max(3, type.count / 3) ? best.0 : nil
-    }
-}
-
-/// Levenshtein distance, for suggestions.
-enum EditDistance {
-    static func between(_ first: String, _ second: String) -> Int {
-        let left = Array(first.utf8)
-        let right = Array(second.utf8)
-        var previous = Array(0...right.count)
-        var current = previous
-        for (row, leftByte) in left.enumerated() {
-            current[0] = row + 1
-            for (column, rightByte) in right.enumerated() {
-                current[column + 1] = Swift.min(
-                    previous[column + 1] + 1, current[column] + 1,
-                    previous[column] + (leftByte == rightByte ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[right.count]
-    }
+    /// Every registered type name and alias.
+    public var names: [String] { Array(byName.keys) }
 }

@@ -31,79 +31,30 @@ public struct ComponentSpec: Sendable {
     public func param(_ name: String) -> ParamSpec? { params.first { $0.name == name } }
 }
 
-/// The JSON type a param takes.
-public indirect enum ParamType: Sendable, Hashable, CustomStringConvertible {
-    case string, integer, number, boolean, object, any
-    case array(of: ParamType)
-    /// One value of the type, or a non-empty array of them.
-    case oneOrMore(ParamType)
-    case oneOf([String])
-    /// A secret: a literal string or a reference `{"env"|"file"|"credential": …}`.
-    case secret
-
-    public var description: String {
-        switch self {
-        case .string: "string"
-        case .integer: "integer"
-        case .number: "number"
-        case .boolean: "boolean"
-        case .object: "object"
-        case .any: "any"
-        case .array(let element): "array of \(element)"
-        case .oneOrMore(let element): "\(element), or an array of them"
-        case .oneOf(let choices): "one of " + choices.map { "\"\($0)\"" }.joined(separator: ", ")
-        case .secret: "secret (string or {\"env\"|\"file\"|\"credential\": name})"
+extension ComponentSpec {
+    /// Every problem the spec alone can see in a step's `params`: unknown params, values of the
+    /// wrong type or breaking a declared rule (every array item checked), required params missing.
+    /// The component's initializer runs only when there is none.
+    public func problems(in values: Record) -> [ParamError] {
+        var problems: [ParamError] = []
+        for field in values.fields {
+            guard let param = param(field.name) else {
+                problems.append(ParamError(field.name, unknownParamMessage(field.name)))
+                continue
+            }
+            problems += param.problems(in: field.value).map { ParamError(field.name, $0) }
         }
+        for param in params where param.required && (values[param.name] ?? .null).isNull {
+            problems.append(ParamError(param.name, "is required (\(param.type))"))
+        }
+        return problems
     }
 
-    /// Why `value` does not fit this type, or nil when it does.
-    public func mismatch(_ value: Value) -> String? {
-        switch (self, value) {
-        case (.any, _), (.string, .string), (.integer, .int), (.number, .int), (.number, .double),
-             (.boolean, .bool), (.object, .object):
-            return nil
-        case (.integer, .double(let number)) where number.rounded() == number:
-            return nil
-        case (.oneOf(let choices), .string(let text)):
-            if choices.contains(text) { return nil }
-            if let match = choices.first(where: { $0.lowercased() == text.lowercased() }) {
-                return "\"\(text)\" is not allowed; did you mean \"\(match)\"?"
-            }
-            return "\"\(text)\" is not \(self)"
-        case (.array(let element), .array(let items)):
-            for (position, item) in items.enumerated() {
-                if let problem = element.mismatch(item) { return "item \(position): \(problem)" }
-            }
-            return nil
-        case (.oneOrMore(let element), .array(let items)):
-            if items.isEmpty { return "expected at least one \(element)" }
-            return ParamType.array(of: element).mismatch(value)
-        case (.oneOrMore(let element), _):
-            return element.mismatch(value)
-        case (.secret, .string):
-            return nil
-        case (.secret, .object(let reference)):
-            return SecretReference(reference) == nil
-                ? "expected a string or one of {\"env\": …}, {\"file\": …}, {\"credential\": …}" : nil
-        default:
-            return "expected \(self), got \(value.typeName)"
+    private func unknownParamMessage(_ name: String) -> String {
+        if IdentitySyncCatalog.params(of: [type] + aliases).contains(name) {
+            return "IdentitySync param '\(name)' is not supported by dropsync"
         }
-    }
-}
-
-/// One param of a component.
-public struct ParamSpec: Sendable {
-    public let name: String
-    public let type: ParamType
-    public let required: Bool
-    public let defaultValue: Value?
-    public let description: String
-
-    public init(_ name: String, _ type: ParamType, required: Bool = false, default defaultValue: Value? = nil, _ description: String) {
-        self.name = name
-        self.type = type
-        self.required = required
-        self.defaultValue = defaultValue
-        self.description = description
+        let hint = EditDistance.nearest(to: name, among: params.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+        return "unknown param for \(type)\(hint)"
     }
 }

@@ -111,12 +111,12 @@ public enum DropZoneParams {
         ParamSpec(
             "ignorePatterns", .array(of: .string), default: .array(ReadinessRules.defaultIgnorePatterns.map(Value.string)),
             "Shell patterns of names never read (uploads in progress, dotfiles)."),
-        ParamSpec("minimumAge", .number, default: 0, "Seconds since a file's last change before it is read."),
+        ParamSpec("minimumAge", .number, default: 0, constraints: [.atLeast(0)], "Seconds since a file's last change before it is read."),
         ParamSpec(
-            "stableFor", .number, default: 2,
+            "stableFor", .number, default: 2, constraints: [.atLeast(0)],
             "Seconds a file found by a scan (not by a close or rename event) must keep its size and mtime before it is read."),
         ParamSpec("doneMarker", .string, "A marker file that must exist first, `{name}` standing for the file's name: `{name}.done`."),
-        ParamSpec("minimumSize", .integer, default: 0, "Files smaller than this many bytes wait."),
+        ParamSpec("minimumSize", .integer, default: 0, constraints: [.atLeast(0)], "Files smaller than this many bytes wait."),
         ParamSpec("afterSuccess", .oneOf(["keep", "delete", "archive"]), default: "keep", "What to do with a file once imported."),
         ParamSpec("archivePath", .string, "Where `archive` moves files (macros allowed: `archive/${now:yyyy-MM-dd}`); relative to the directory read."),
         ParamSpec("afterFailure", .oneOf(["keep", "quarantine"]), default: "keep", "What to do with a file that failed for good."),
@@ -144,9 +144,6 @@ public enum DropZoneParams {
             ignorePatterns: params.strings("ignorePatterns") ?? ReadinessRules.defaultIgnorePatterns,
             minimumAge: params.double("minimumAge") ?? 0, stableFor: params.double("stableFor") ?? 2,
             doneMarker: params.string("doneMarker"), minimumSize: Int64(params.int("minimumSize") ?? 0))
-        for (name, value) in [("minimumAge", readiness.minimumAge), ("stableFor", readiness.stableFor)] where value < 0 {
-            throw ParamError(name, "must not be negative")
-        }
         let afterSuccess: AfterSuccess = switch params.string("afterSuccess") {
         case "delete": .delete
         case "archive": .archive(path: try within("archivePath", default: "archive"))
@@ -175,13 +172,11 @@ extension DropZoneParams {
     /// The params of remote readers: the readiness params but `stableFor` (a remote file is stable
     /// when two polls find it unchanged), the post-actions, and `pollInterval`.
     public static let remoteSpecs: [ParamSpec] = specs.filter { $0.name != "stableFor" } + [
-        ParamSpec("pollInterval", .number, default: 60, "Seconds between two listings of the drop zone by `dropsync serve`."),
+        ParamSpec("pollInterval", .number, default: 60, constraints: [.between(0.1, 86_400)], "Seconds between two listings of the drop zone by `dropsync serve`."),
     ]
 
-    /// `pollInterval`, checked.
-    public static func pollInterval(_ params: Params) throws(ParamError) -> Duration {
-        let seconds = params.double("pollInterval") ?? 60
-        guard seconds >= 0.1, seconds <= 86_400 else { throw ParamError("pollInterval", "must be 0.1 to 86400 seconds, got \(seconds)") }
-        return .milliseconds(Int64(seconds * 1000))
+    /// `pollInterval` (its range checked by the spec).
+    public static func pollInterval(_ params: Params) -> Duration {
+        .milliseconds(Int64((params.double("pollInterval") ?? 60) * 1000))
     }
 }

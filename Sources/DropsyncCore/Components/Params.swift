@@ -3,9 +3,10 @@ import Synchronization
 
 /// A step's params, read through the component's spec: a missing param yields the spec default.
 ///
-/// The validator has already checked every value against its declared type, so the typed getters
-/// only convert; what a type cannot express (a regex, a one-character separator) the component
-/// checks in its initializer and reports with `ParamError`.
+/// The validator has already checked every value against its declared type and constraints
+/// (`ComponentSpec.problems(in:)`), so the typed getters only convert; what neither can express
+/// (a regex, two params that must differ) the component checks in its initializer and reports
+/// with `ParamError`.
 public struct Params: Sendable {
     public let values: Record
     public let spec: ComponentSpec
@@ -38,7 +39,8 @@ public struct Params: Sendable {
     public func strings(_ name: String) -> [String]? { array(name)?.compactMap(\.stringValue) }
 
     public func requiredString(_ name: String) throws(ParamError) -> String {
-        guard let text = string(name), !text.isEmpty else { throw ParamError(name, "is required") }
+        guard let text = string(name) else { throw ParamError(name, "is required") }
+        guard !text.isEmpty else { throw ParamError(name, "must not be empty") }
         return text
     }
 
@@ -56,7 +58,8 @@ public struct Params: Sendable {
 
     /// A required, non-empty `template`.
     public func requiredTemplate(_ name: String) throws(ParamError) -> String {
-        guard let text = try template(name), !text.isEmpty else { throw ParamError(name, "is required") }
+        guard let text = try template(name) else { throw ParamError(name, "is required") }
+        guard !text.isEmpty else { throw ParamError(name, "must not be empty") }
         return text
     }
 

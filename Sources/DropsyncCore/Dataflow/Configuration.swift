@@ -41,14 +41,20 @@ public struct Configuration: Sendable {
                 continue
             }
             guard let dataflow = DataflowDecoder.decode(document, file: path, into: &diagnostics) else { continue }
+            var loads = !dataflow.name.isEmpty
             if let first = firstFileByName[dataflow.name] {
                 diagnostics.append(Diagnostic(file: path, message: "dataflow name '\(dataflow.name)' is already used by \(first)"))
-                continue
+                loads = false
+            } else if loads {
+                firstFileByName[dataflow.name] = path
             }
-            firstFileByName[dataflow.name] = path
-            if let compiled = DataflowValidator(registry: registry).compile(dataflow, into: &diagnostics) {
+            // Checked even when it cannot load, so that all of its problems show at once.
+            if let compiled = DataflowValidator(registry: registry).compile(dataflow, into: &diagnostics), loads {
                 dataflows.append(compiled)
             }
+        }
+        if !files.contains(where: { $0 != DaemonSettings.fileName }) {
+            diagnostics.append(Diagnostic(file: directory, message: "no dataflows in this directory: no *.json file other than \(DaemonSettings.fileName) (is --config right?)"))
         }
         return Configuration(directory: directory, settings: settings, dataflows: dataflows, diagnostics: diagnostics)
     }
@@ -59,7 +65,12 @@ public struct Configuration: Sendable {
             return nil
         }
         do {
-            return try JSONParser.parse(data, allowComments: true)
+            let (value, duplicateKeys) = try JSONParser.parseConfiguration(data)
+            for key in duplicateKeys {
+                diagnostics.append(Diagnostic(
+                    file: "\(path):\(key.line):\(key.column)", message: "key '\(key.name)' appears twice in one object (the last one would win)"))
+            }
+            return value
         } catch {
             diagnostics.append(Diagnostic(file: "\(path):\(error.line):\(error.column)", message: "invalid JSON: \(error.message)"))
             return nil

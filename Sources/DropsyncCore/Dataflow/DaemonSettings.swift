@@ -23,25 +23,32 @@ public struct DaemonSettings: Sendable, Equatable {
         "maxAttempts": \.maxAttempts, "retryBackoffSeconds": \.retryBackoffSeconds, "maxFilesPerJob": \.maxFilesPerJob,
     ]
 
+    private static let logLevels = ["debug", "info", "warning", "error"]
+
+    /// The settings `document` gives, defaults for the rest; every problem is noted, quoting the
+    /// value. A relative `stateDirectory` is taken from `file`'s directory (conf.d).
     static func decode(_ document: Value, file: String, into diagnostics: inout [Diagnostic]) -> DaemonSettings {
         var settings = DaemonSettings()
         guard case .object(let object) = document else {
-            diagnostics.append(Diagnostic(file: file, message: "daemon settings must be a JSON object"))
+            diagnostics.append(Diagnostic(file: file, message: "daemon settings must be a JSON object, got \(document.typeName)"))
             return settings
         }
         for field in object.fields {
             func problem(_ expected: String) {
-                diagnostics.append(Diagnostic(file: file, param: field.name, message: "expected \(expected), got \(field.value.typeName)"))
+                diagnostics.append(Diagnostic(
+                    file: file, param: field.name, message: "expected \(expected), got \(field.value.typeName) \(field.value.quoted)"))
             }
             switch field.name {
             case "stateDirectory":
-                if let text = field.value.stringValue { settings.stateDirectory = text } else { problem("a string") }
+                guard let text = field.value.stringValue, !text.isEmpty else { problem("a directory path"); continue }
+                let directory = file.lastIndex(of: "/").map { String(file[..<$0]) } ?? "."
+                settings.stateDirectory = text.hasPrefix("/") ? text : directory + "/" + text
             case "logLevel":
-                if let text = field.value.stringValue, ["debug", "info", "warning", "error"].contains(text) {
-                    settings.logLevel = text
-                } else {
-                    problem("one of \"debug\", \"info\", \"warning\", \"error\"")
+                guard let text = field.value.stringValue, logLevels.contains(text) else {
+                    problem("one of " + logLevels.map { "\"\($0)\"" }.joined(separator: ", "))
+                    continue
                 }
+                settings.logLevel = text
             case let name where numbers[name] != nil:
                 guard let number = field.value.intValue, number > 0 else {
                     problem("a positive integer")
@@ -49,7 +56,9 @@ public struct DaemonSettings: Sendable, Equatable {
                 }
                 settings[keyPath: Self.numbers[field.name]!] = Int(number)
             default:
-                diagnostics.append(Diagnostic(file: file, param: field.name, message: "unknown daemon setting"))
+                let known = ["stateDirectory", "logLevel"] + numbers.keys.sorted()
+                let hint = EditDistance.nearest(to: field.name, among: known).map { "; did you mean '\($0)'?" } ?? ""
+                diagnostics.append(Diagnostic(file: file, param: field.name, message: "unknown daemon setting\(hint)"))
             }
         }
         return settings

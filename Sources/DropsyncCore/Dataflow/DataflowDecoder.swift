@@ -1,5 +1,7 @@
 /// Turns a parsed JSON document into a `Dataflow`, noting every structural problem.
 enum DataflowDecoder {
+    /// The dataflow, or nil when its steps cannot be read. Its name is empty when it has none
+    /// (already reported): such a dataflow is checked but never loaded.
     static func decode(_ document: Value, file: String, into diagnostics: inout [Diagnostic]) -> Dataflow? {
         guard case .object(let object) = document else {
             diagnostics.append(Diagnostic(file: file, message: "a dataflow must be a JSON object, got \(document.typeName)"))
@@ -9,9 +11,13 @@ enum DataflowDecoder {
         for name in object.names where !known.contains(name) {
             diagnostics.append(Diagnostic(file: file, message: "unknown dataflow field '\(name)'"))
         }
-        guard case .string(let name)? = object["name"], !name.isEmpty else {
-            diagnostics.append(Diagnostic(file: file, message: "the dataflow needs a non-empty string 'name'"))
-            return nil
+        var name: String?
+        switch object["name"] {
+        case .string(let text)? where !text.isEmpty: name = text
+        case .string?: diagnostics.append(Diagnostic(file: file, message: "the dataflow's 'name' must not be empty"))
+        case nil, .null?: diagnostics.append(Diagnostic(file: file, message: "the dataflow needs a non-empty string 'name'"))
+        case let other?:
+            diagnostics.append(Diagnostic(file: file, message: "the dataflow's 'name' must be a string, got \(other.typeName) \(other.quoted)"))
         }
         var schedule: Record?
         if let value = object["schedule"], !value.isNull {
@@ -26,7 +32,8 @@ enum DataflowDecoder {
             }
         }
         guard case .array(let items)? = object["steps"], !items.isEmpty else {
-            diagnostics.append(Diagnostic(file: file, message: "the dataflow needs a non-empty 'steps' array"))
+            let got = object["steps"].map { ", got \($0.typeName) \($0.quoted)" } ?? ""
+            diagnostics.append(Diagnostic(file: file, message: "the dataflow needs a non-empty 'steps' array\(got)"))
             return nil
         }
         var steps: [StepDefinition] = []
@@ -36,8 +43,9 @@ enum DataflowDecoder {
         // A step that could not be read would make the graph checks report misleading problems
         // ("names step 'x', which does not exist", "no entry point"); its own diagnostic is enough.
         guard steps.count == items.count else { return nil }
+        // A dataflow without a valid name is still checked, so that all its problems show.
         return Dataflow(
-            name: name, description: object["description"]?.stringValue ?? "", schedule: schedule, watch: watch,
+            name: name ?? "", description: object["description"]?.stringValue ?? "", schedule: schedule, watch: watch,
             steps: steps, file: file)
     }
 

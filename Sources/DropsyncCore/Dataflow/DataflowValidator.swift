@@ -17,12 +17,15 @@ public struct DataflowValidator {
             report(step.id, nil, "duplicate step id")
         }
 
+        // Graph checks need only each step's spec, so they run whatever its params say.
+        var specs: [String: ComponentSpec] = [:]
         var compiled: [String: CompiledStep] = [:]
-        for step in dataflow.steps where compiled[step.id] == nil {
+        for step in dataflow.steps where specs[step.id] == nil {
             guard let component = registry.component(named: step.type) else {
                 report(step.id, nil, unknownTypeMessage(step.type))
                 continue
             }
+            specs[step.id] = component.spec
             let warn = { (warning: Diagnostic) in
                 var warning = warning
                 warning.file = file
@@ -33,49 +36,35 @@ public struct DataflowValidator {
             }
         }
 
-        checkEdges(dataflow, compiled, report: report)
-        checkEntryPointsAndCycles(dataflow, compiled, report: report)
+        checkEdges(dataflow, specs, report: report)
+        checkEntryPointsAndCycles(dataflow, specs, report: report)
 
         guard !diagnostics[before...].contains(where: { !$0.isWarning }) else { return nil }
         return CompiledDataflow(dataflow: dataflow, steps: dataflow.steps.compactMap { compiled[$0.id] })
     }
 
     private func unknownTypeMessage(_ type: String) -> String {
-        if IdentitySyncCatalog.unsupported.contains(type) {
+        let unsupported = IdentitySyncCatalog.unsupported
+        if unsupported.contains(type) {
             return "type '\(type)' is an IdentitySync component that dropsync does not support"
         }
-        if let nearest = registry.nearestName(to: type) {
-            return "unknown type '\(type)'; did you mean '\(nearest)'?"
+        guard let nearest = EditDistance.nearest(to: type, among: registry.names + unsupported) else {
+            return "unknown type '\(type)' (see `dropsync components`)"
         }
-        return "unknown type '\(type)' (see `dropsync components`)"
+        let note = unsupported.contains(nearest) ? " (an IdentitySync component that dropsync does not support)" : ""
+        return "unknown type '\(type)'; did you mean '\(nearest)'?\(note)"
     }
 
+    /// The step's component, or nil after reporting every problem of its params: all that the
+    /// spec sees, else the first the component's initializer finds.
     private func compileParams(
         _ step: StepDefinition, _ component: any Component.Type, baseDirectory: String,
         report: (String?, String?, String) -> Void, warn: (Diagnostic) -> Void
     ) -> (any Component)? {
-        let spec = component.spec
-        var problems = false
-        for field in step.params.fields {
-            guard let param = spec.param(field.name) else {
-                let nearest = spec.params.map(\.name).min { EditDistance.between($0, field.name) < EditDistance.between($1, field.name) }
-                let hint = nearest.flatMap { EditDistance.between($0, field.name) <= 3 ? "; did you mean '\($0)'?" : nil } ?? ""
-                report(step.id, field.name, "unknown param for \(spec.type)\(hint)")
-                problems = true
-                continue
-            }
-            if field.value.isNull { continue }
-            if let mismatch = param.type.mismatch(field.value) {
-                report(step.id, field.name, mismatch)
-                problems = true
-            }
-        }
-        for param in spec.params where param.required && (step.params[param.name] ?? .null).isNull {
-            report(step.id, param.name, "is required (\(param.type))")
-            problems = true
-        }
-        guard !problems else { return nil }
-        let params = Params(step.params, spec: spec, baseDirectory: baseDirectory)
+        let problems = component.spec.problems(in: step.params)
+        for problem in problems { report(step.id, problem.param, problem.message) }
+        guard problems.isEmpty else { return nil }
+        let params = Params(step.params, spec: component.spec, baseDirectory: baseDirectory)
         defer {
             for warning in params.warnings.all {
                 warn(Diagnostic(file: "", step: step.id, param: warning.param, message: warning.message, isWarning: true))
@@ -89,7 +78,7 @@ public struct DataflowValidator {
         }
     }
 
-    private func checkEdges(_ dataflow: Dataflow, _ compiled: [String: CompiledStep], report: (String?, String?, String) -> Void) {
+    private func checkEdges(_ dataflow: Dataflow, _ specs: [String: ComponentSpec], report: (String?, String?, String) -> Void) {
         var fileInputs: [String: Int] = [:]
         for step in dataflow.steps {
             for (links, isError) in [(step.next, false), (step.error, true)] {
@@ -104,14 +93,16 @@ public struct DataflowValidator {
                         report(step.id, nil, "'\(field)' names step '\(target)', which does not exist")
                         continue
                     }
-                    guard let source = compiled[step.id], let destination = compiled[target] else { continue }
-                    let carried: PortKind = isError ? .records : source.spec.output
-                    if isError && !source.spec.rejectsRecords {
-                        report(step.id, nil, "\(source.spec.type) rejects no records, so it cannot have an 'error' path")
+                    guard let source = specs[step.id], let destination = specs[target] else { continue }
+                    let carried: PortKind = isError ? .records : source.output
+                    if isError && !source.rejectsRecords {
+                        report(step.id, nil, "\(source.type) rejects no records, so it cannot have an 'error' path")
                     } else if carried == .nothing {
-                        report(step.id, nil, "\(source.spec.type) produces nothing, so it cannot lead to '\(target)'")
-                    } else if destination.spec.input != carried {
-                        report(step.id, nil, "'\(field)' sends \(describe(carried)) to '\(target)', but \(destination.spec.type) takes \(describe(destination.spec.input))")
+                        report(step.id, nil, "\(source.type) produces nothing, so it cannot lead to '\(target)'")
+                    } else if destination.input == .nothing {
+                        continue  // reported once, on the reader
+                    } else if destination.input != carried {
+                        report(step.id, nil, "'\(field)' sends \(describe(carried)) to '\(target)', but \(destination.type) takes \(describe(destination.input))")
                     } else if carried == .file {
                         fileInputs[target, default: 0] += 1
                     }
@@ -123,20 +114,21 @@ public struct DataflowValidator {
         }
     }
 
-    private func checkEntryPointsAndCycles(_ dataflow: Dataflow, _ compiled: [String: CompiledStep], report: (String?, String?, String) -> Void) {
+    private func checkEntryPointsAndCycles(_ dataflow: Dataflow, _ specs: [String: ComponentSpec], report: (String?, String?, String) -> Void) {
         let targets = Set(dataflow.steps.flatMap { $0.next + $0.error })
         let entries = dataflow.steps.filter { !targets.contains($0.id) }
         if entries.isEmpty {
             report(nil, nil, "no entry point: every step is named in some 'next' or 'error'")
         }
         for entry in entries {
-            if let spec = compiled[entry.id]?.spec, spec.input != .nothing {
+            if let spec = specs[entry.id], spec.input != .nothing {
                 report(entry.id, nil, "nothing leads to this step, but \(spec.type) needs \(describe(spec.input)) as input")
             }
         }
         for step in dataflow.steps where targets.contains(step.id) {
-            if let spec = compiled[step.id]?.spec, spec.input == .nothing {
-                report(step.id, nil, "\(spec.type) reads from its own source; no step may lead to it")
+            if let spec = specs[step.id], spec.input == .nothing {
+                let leading = dataflow.steps.filter { ($0.next + $0.error).contains(step.id) }.map { "'\($0.id)'" }
+                report(step.id, nil, "\(spec.type) reads from its own source; no step may lead to it (led to from \(leading.joined(separator: ", ")))")
             }
         }
         if let cycle = findCycle(dataflow) {

@@ -21,10 +21,32 @@ public struct JSONParser {
         try parse(Array(text.utf8), allowComments: allowComments)
     }
 
+    /// A key written a second time in one object, located where that second one starts.
+    public struct DuplicateKey: Sendable, Equatable {
+        public let name: String
+        public let line: Int
+        public let column: Int
+    }
+
+    /// Parses a configuration file: comments allowed, a UTF-8 byte-order mark at the start skipped,
+    /// and every key written twice in one object reported (the last value is kept).
+    public static func parseConfiguration(_ bytes: some Collection<UInt8>) throws(SyntaxError) -> (value: Value, duplicateKeys: [DuplicateKey]) {
+        var array = Array(bytes)
+        if array.starts(with: [0xEF, 0xBB, 0xBF]) { array.removeFirst(3) }
+        return try array.withUnsafeBufferPointer { buffer throws(SyntaxError) in
+            var parser = JSONParser(buffer: buffer, allowComments: true)
+            parser.duplicateKeys = []
+            let value = try parser.parseDocument()
+            return (value, parser.duplicateKeys ?? [])
+        }
+    }
+
     private let buffer: UnsafeBufferPointer<UInt8>
     private let allowComments: Bool
     private var position = 0
     private var depth = 0
+    /// Keys written twice, when asked for (nil: not looked for, so data parsing pays nothing).
+    private var duplicateKeys: [DuplicateKey]?
     private static let maximumDepth = 512
 
     /// A parser over bytes the caller keeps alive; `parseNext` reads one value at a time.
@@ -88,7 +110,12 @@ public struct JSONParser {
         while true {
             try skipTrivia()
             guard !isAtEnd, buffer[position] == UInt8(ascii: "\"") else { throw error("expected a field name in quotes") }
+            let nameStart = position
             let name = try parseString()
+            if duplicateKeys != nil, record[name] != nil {
+                let (line, column) = location(of: nameStart)
+                duplicateKeys?.append(DuplicateKey(name: name, line: line, column: column))
+            }
             try expect(UInt8(ascii: ":"), "':' after field name")
             try skipTrivia()
             let value = try parseValue()
@@ -292,9 +319,15 @@ public struct JSONParser {
     }
 
     private func error(_ message: String) -> SyntaxError {
+        let (line, column) = location(of: position)
+        return SyntaxError(message: message, line: line, column: column)
+    }
+
+    /// The 1-based line and column (in characters) of the byte at `offset`.
+    private func location(of offset: Int) -> (line: Int, column: Int) {
         var line = 1
         var column = 1
-        for index in 0..<min(position, buffer.count) {
+        for index in 0..<min(offset, buffer.count) {
             if buffer[index] == UInt8(ascii: "\n") {
                 line += 1
                 column = 1
@@ -302,6 +335,6 @@ public struct JSONParser {
                 column += 1
             }
         }
-        return SyntaxError(message: message, line: line, column: column)
+        return (line, column)
     }
 }

@@ -16,7 +16,9 @@ public struct MacroContext: Sendable {
 public enum Macros {
     public struct UnknownMacro: Error, Sendable, CustomStringConvertible {
         public let name: String
-        public var description: String { "unknown macro ${\(name)}" }
+        /// What is wrong with it: "unknown macro" unless the macro is known but malformed.
+        public var problem = "unknown macro"
+        public var description: String { "\(problem) ${\(name)}" }
     }
 
     public static func expand(_ text: String, _ context: MacroContext) throws(UnknownMacro) -> String {
@@ -48,6 +50,7 @@ public enum Macros {
         if let colon = spec.firstIndex(of: ":") {
             pattern = String(spec[spec.index(after: colon)...])
             spec = spec[..<colon]
+            guard !pattern.isEmpty else { throw UnknownMacro(name: macro, problem: "empty date format in macro") }
         }
         guard let offset = offsetSeconds(spec) else { throw UnknownMacro(name: macro) }
         return UTCDateFormat.format(context.now.addingTimeInterval(offset), pattern: pattern)
