@@ -36,6 +36,9 @@ struct SFTPConnection: Sendable {
         if let keys = try params.secretMaterials("privateKey") {
             guard password == nil else { throw ParamError("password", "give a password or a privateKey, not both") }
             guard keys.count == 1, let key = keys.first else { throw ParamError("privateKey", "must be one key") }
+            guard SSHCredential.looksLikePrivateKey(key.value) else {
+                throw ParamError("privateKey", "is not an SSH private key (OpenSSH or PEM: -----BEGIN OPENSSH PRIVATE KEY-----, …)")
+            }
             credential = .privateKey(key.value, passphrase: try params.secret("passphrase"))
         } else if let password {
             credential = .password(password)
