@@ -221,7 +221,9 @@ public final class FTPClient: FileTransport {
     /// Throws the error of a failed `perform`, with the server's last reply.
     func check(_ outcome: Outcome, doing: String) throws(DropsyncError) {
         guard outcome.code != CURLE_OK else { return }
-        var error = curl.failure(outcome.code, doing: "\(location): cannot \(doing)")
+        // The connection was never made: the command (a login, a listing) did not fail, connecting did.
+        let unconnected = [CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT].contains(outcome.code)
+        var error = curl.failure(outcome.code, doing: "\(location): cannot \(unconnected ? "connect" : doing)")
         if let reply = outcome.replies.last, !reply.succeeded { error.message += " (the server replied: \(reply.text))" }
         error.message = redacted(error.message)
         throw error

@@ -54,18 +54,25 @@ public struct JobExecutor: Sendable {
         return report
     }
 
-    /// What became of each file the job read: succeeded with the job, or on its own when its
-    /// writes were committed before a later file failed the job; failed otherwise. A test run
-    /// (`--limit`, `--dry-run`) and a cancelled job leave the ledger alone: they did not process
-    /// their files.
+    /// What became of each file the job read, by the daemon's rule (`FileOutcome`): succeeded
+    /// with the job, or on its own when its writes were committed before a later file failed the
+    /// job; failed when the failure is its own (or names no file); left alone when the job ended
+    /// before processing it. Each file is recorded with the dataflow. A test run (`--limit`,
+    /// `--dry-run`) leaves the ledger alone: it did not process its files.
     private func recordOutcome(_ report: JobReport, committed: Set<FileInfo>, testRun: Bool) async throws {
-        guard !testRun, report.status != .cancelled else { return }
+        guard !testRun else { return }
         let ledger = LedgerStore(database: database)
+        let judge = FileOutcome.Judge(report, files: report.files.map(\.path), committed: committed)
         for file in report.files {
-            let succeeded = report.status == .succeeded || committed.contains(file)
+            let status: LedgerStatus
+            switch judge.outcome(of: file.path) {
+            case .succeeded: status = .succeeded
+            case .failed: status = .failed
+            case .unread, .notReached: continue
+            }
             try await ledger.record(
-                file, status: succeeded ? .succeeded : .failed, job: report.id, contentHash: nil,
-                error: succeeded ? nil : report.failure)
+                file, dataflow: report.dataflow, status: status, job: report.id, contentHash: nil,
+                error: status == .failed ? report.failure : nil)
         }
     }
 

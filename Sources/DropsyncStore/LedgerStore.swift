@@ -30,7 +30,7 @@ public struct LedgerEntry: Sendable, Hashable {
     public var lastError: String?
     /// Why the file was judged ready (age, stable size, done marker, …), or what it waits for.
     public var readyReason: String?
-    /// The dataflow whose drop zone holds the file (nil for files named to `run`).
+    /// The dataflow whose drop zone holds the file, or whose `run` read it.
     public var dataflow: String?
     /// Where a post-action moved the file (archive, quarantine).
     public var movedTo: String?
@@ -44,11 +44,11 @@ public struct LedgerStore: Sendable {
 
     /// Records the file's new status, creating its entry when first seen.
     ///
-    /// Size and mtime follow the file; `job`, `contentHash` and `readyReason` keep their stored
-    /// value when nil; `error` becomes `lastError` (a success clears it). `attempts` grows by one
+    /// Size and mtime follow the file; `dataflow`, `job`, `contentHash` and `readyReason` keep
+    /// their stored value when nil; `error` becomes `lastError` (a success clears it). `attempts` grows by one
     /// each time the file is `claimed`.
     public func record(
-        _ file: FileInfo, status: LedgerStatus, job: String?, contentHash: String?, error: String?,
+        _ file: FileInfo, dataflow: String? = nil, status: LedgerStatus, job: String?, contentHash: String?, error: String?,
         readyReason: String? = nil, at time: Date = Date()
     ) async throws {
         let jobID = try job.map(JobStore.rowID)
@@ -56,9 +56,10 @@ public struct LedgerStore: Sendable {
             try db.execute(
                 sql: """
                     INSERT INTO ledger(location, path, size, mtime, contentHash, status, attempts, job, firstSeen,
-                        updatedAt, lastError, readyReason)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11)
+                        updatedAt, lastError, readyReason, dataflow)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)
                     ON CONFLICT(location, path) DO UPDATE SET
+                        dataflow = coalesce(excluded.dataflow, dataflow),
                         size = coalesce(excluded.size, size),
                         mtime = coalesce(excluded.mtime, mtime),
                         contentHash = coalesce(excluded.contentHash, contentHash),
@@ -72,7 +73,7 @@ public struct LedgerStore: Sendable {
                     """,
                 arguments: [
                     file.location, file.path, file.size, file.modified, contentHash, status.rawValue,
-                    status == .claimed ? 1 : 0, jobID, time.storedMilliseconds, error, readyReason,
+                    status == .claimed ? 1 : 0, jobID, time.storedMilliseconds, error, readyReason, dataflow,
                 ])
         }
     }

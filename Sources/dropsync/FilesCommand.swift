@@ -16,23 +16,19 @@ struct FilesCommand: ParsableCommand {
         @Option(help: "Only the files of this dataflow.")
         var flow: String?
 
-        @Option(help: "Only files in this state: seen, ready, claimed, succeeded, failed, quarantined.")
-        var status: String?
+        @Option(help: "Only files in this state.")
+        var status: LedgerStatus?
 
-        @Option(help: "At most this many files.")
+        @Option(parsing: .unconditional, help: "At most this many files.")
         var limit = 200
 
         @Flag(help: "Print a JSON array of {path, location, dataflow, status, attempts, jobId, reason, updatedAt}.")
         var json = false
 
+        func validate() throws { try requirePositive(limit, "--limit") }
+
         func run() throws {
-            let wanted = try status.map { name in
-                guard let status = LedgerStatus(rawValue: name) else {
-                    throw ValidationError("unknown status '\(name)': one of \(LedgerStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return status
-            }
-            let entries = try options.openDatabase().ledger.list(dataflow: flow, status: wanted, limit: limit)
+            let entries = try options.openDatabase(listing: flow).ledger.list(dataflow: flow, status: status, limit: limit)
             if json { return Output.json(.array(entries.map(Self.value))) }
             print("status       attempts  job     updated                   dataflow              path / reason")
             for entry in entries {
@@ -102,7 +98,7 @@ struct FilesCommand: ParsableCommand {
         @OptionGroup var file: LedgerFile
 
         func run() async throws {
-            let ledger = try options.openDatabase().ledger
+            let ledger = try options.openDatabase(access: .existing).ledger
             let entry = try file.entry(in: ledger)
             let absolute = entry.path
             guard entry.status == .failed || entry.status == .quarantined else {
@@ -146,3 +142,5 @@ struct LedgerFile: ParsableArguments {
         return entry
     }
 }
+
+extension LedgerStatus: ExpressibleByArgument {}

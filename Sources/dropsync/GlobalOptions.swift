@@ -29,18 +29,50 @@ struct GlobalOptions: ParsableArguments {
         return settings.stateDirectory ?? "/var/lib/dropsync"
     }
 
-    func openDatabase(_ settings: DaemonSettings) throws -> StateDatabase {
+    /// Opens the state database: `.create` for the commands that run jobs (`run`, `serve`);
+    /// the others find it there (a mistyped `--state-dir` creates nothing).
+    func openDatabase(_ settings: DaemonSettings, access: StateDatabase.Access) throws -> StateDatabase {
         let directory = resolvedStateDirectory(settings)
         do {
-            return try StateDatabase.open(directory: directory)
-        } catch {
-            throw CommandFailure("cannot open the state database in \(directory): \(error)")
+            return try StateDatabase.open(directory: directory, access: access)
+        } catch let error as DropsyncError where error.code == "STATE_DATABASE_MISSING" {
+            throw CommandFailure("\(error.message) (is --state-dir right?)")
+        } catch let error as DropsyncError {
+            throw CommandFailure(error.message)
         }
     }
 
-    /// Opens the database with the settings of the configuration directory, whether or not its
-    /// dataflows are valid (history and accounts stay readable while a dataflow is broken).
-    func openDatabase() throws -> StateDatabase { try openDatabase(loadConfiguration().settings) }
+    /// Opens the existing database read-only, after checking that `flow`, when given, names a
+    /// dataflow of the configuration or one the history knows (a dataflow since removed from
+    /// conf.d stays listable; a typo is an error).
+    func openDatabase(listing flow: String?) throws -> StateDatabase {
+        let configuration = loadConfiguration()
+        let database = try openDatabase(configuration.settings, access: .readOnly)
+        if let flow, configuration.dataflow(named: flow) == nil, try !database.hasHistory(dataflow: flow) {
+            throw unknownDataflow(flow, in: configuration, besides: "and none in the history of \(database.path)")
+        }
+        return database
+    }
+
+    /// The failure for a dataflow name that `configuration` does not have, listing those it has.
+    func unknownDataflow(_ flow: String, in configuration: Configuration, besides: String? = nil) -> CommandFailure {
+        let names = configuration.dataflows.map(\.name).sorted().joined(separator: ", ")
+        let elsewhere = besides.map { ", " + $0 } ?? ""
+        return CommandFailure("no dataflow named '\(flow)' in \(configDirectory)\(elsewhere) (known: \(names))")
+    }
+
+    /// Opens the existing database with the settings of the configuration directory, whether or
+    /// not its dataflows are valid (history and accounts stay readable while a dataflow is broken);
+    /// read-only unless told.
+    func openDatabase(access: StateDatabase.Access = .readOnly) throws -> StateDatabase {
+        try openDatabase(loadConfiguration().settings, access: access)
+    }
+}
+
+/// Fails unless a count the operator gave (`--limit`) is at least 1. Its option is parsed
+/// `.unconditional`ly, so that a negative value gets here rather than being taken for an option.
+func requirePositive(_ value: Int?, _ option: String) throws {
+    if let value, value < 1 { throw ValidationError("\(option) must be a positive number, not \(value)") }
 }
 
 /// A command that failed for a reason to print on one line; exits 1.

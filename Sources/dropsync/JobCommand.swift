@@ -3,12 +3,29 @@ import DropsyncCore
 import DropsyncStore
 
 struct JobCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "job", abstract: "Shows one job: steps, errors and trace.")
+    static let configuration = CommandConfiguration(
+        commandName: "job", abstract: "Shows one job: steps, errors and trace.",
+        usage: "dropsync job [--config <dir>] [--state-dir <dir>] <id> [--json]")
 
     @OptionGroup var options: GlobalOptions
 
-    @Argument(help: "The job id (see `dropsync jobs`).")
-    var id: String
+    /// The job id, captured with whatever else is not an option (so that `job -1` is told what
+    /// a job id is, rather than that it is missing); `validate` wants exactly one.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The job id (see `dropsync jobs`).", valueName: "id"))
+    var ids: [String] = []
+
+    var id: String { ids[0] }
+
+    func validate() throws {
+        guard let given = ids.first else { throw ValidationError("Missing expected argument '<id>'") }
+        if let unknown = ids.first(where: { $0.hasPrefix("-") && Int($0) == nil }) {
+            throw ValidationError("Unknown option '\(unknown)'")
+        }
+        guard ids.count == 1 else { throw ValidationError("one job id, not \(ids.joined(separator: " "))") }
+        guard let number = Int(given), number > 0 else {
+            throw ValidationError("'\(given)' is not a job id: job ids are positive numbers (see dropsync jobs)")
+        }
+    }
 
     @Flag(help: "Print the job as JSON.")
     var json = false

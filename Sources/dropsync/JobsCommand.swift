@@ -10,14 +10,16 @@ struct JobsCommand: ParsableCommand {
     @Option(help: "Only jobs of this dataflow.")
     var flow: String?
 
-    @Option(help: "How many jobs to list.")
+    @Option(parsing: .unconditional, help: "How many jobs to list.")
     var limit = 20
 
     @Flag(help: "Print the jobs as a JSON array.")
     var json = false
 
+    func validate() throws { try requirePositive(limit, "--limit") }
+
     func run() throws {
-        let jobs = try JobStore(database: options.openDatabase()).list(dataflow: flow, limit: limit)
+        let jobs = try JobStore(database: options.openDatabase(listing: flow)).list(dataflow: flow, limit: limit)
         if json {
             Output.json(.array(jobs.map(\.jsonValue)))
             return

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DropsyncComponents
 import DropsyncCore
 import DropsyncDaemon
 import Foundation
@@ -18,10 +19,14 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "The dataflow's name.")
     var flow: String
 
-    @Option(name: .customLong("file"), help: ArgumentHelp("Read this file instead of listing the drop zone (repeatable).", valueName: "path"))
+    @Option(name: .customLong("file"), help: ArgumentHelp(
+        "Read this file instead of listing the drop zone (repeatable): a local path (relative to the current directory) "
+            + "when the dataflow reads with datasource.read.local; for an SFTP, FTP or S3 reader, the file's path on the "
+            + "server, in the reader's directory (/outbound/a.csv, an S3 key in/a.csv).",
+        valueName: "path"))
     var files: [String] = []
 
-    @Option(help: "Stop the readers after this many records (a test run).")
+    @Option(parsing: .unconditional, help: "Stop the readers after this many records (a test run; at least 1).")
     var limit: Int?
 
     @Flag(help: "Go through every step but commit nothing (account writes roll back, no file is written, the ledger is left alone); print what would change.")
@@ -30,6 +35,8 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print the job as JSON.")
     var json = false
 
+    func validate() throws { try requirePositive(limit, "--limit") }
+
     func run() async throws {
         let configuration = options.loadConfiguration()
         guard configuration.isValid else {
@@ -37,11 +44,10 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         guard let dataflow = configuration.dataflow(named: flow) else {
-            let names = configuration.dataflows.map(\.name).sorted().joined(separator: ", ")
-            throw CommandFailure("no dataflow named '\(flow)' in \(options.configDirectory) (known: \(names))")
+            throw options.unknownDataflow(flow, in: configuration)
         }
-        let explicitFiles = files.isEmpty ? nil : files.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-        let executor = JobExecutor(database: try options.openDatabase(configuration.settings))
+        let explicitFiles = explicitFiles(dataflow)
+        let executor = JobExecutor(database: try options.openDatabase(configuration.settings, access: .create))
         let showProgress = isatty(STDERR_FILENO) == 1 && !json
         let (limit, dryRun) = (limit, dryRun)
         let job = Task {
@@ -65,5 +71,13 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         if report.status != .succeeded { throw ExitCode.failure }
+    }
+
+    /// The `--file` paths as the dataflow's reader takes them: local ones made absolute, remote
+    /// ones as the server names them (an S3 key is relative).
+    private func explicitFiles(_ dataflow: CompiledDataflow) -> [String]? {
+        guard !files.isEmpty else { return nil }
+        guard dataflow.steps.contains(where: { $0.spec.type == LocalReadStep.spec.type }) else { return files }
+        return files.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
     }
 }

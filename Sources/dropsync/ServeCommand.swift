@@ -45,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         if !notifier.isActive { logger.debug("no NOTIFY_SOCKET (not started by systemd): readiness notifications are off") }
         let daemon = Daemon(
             configDirectory: configuration.directory, registry: BuiltinComponents.registry, configuration: configuration,
-            database: try options.openDatabase(configuration.settings), notifier: notifier, logger: logger)
+            database: try options.openDatabase(configuration.settings, access: .create), notifier: notifier, logger: logger)
         return (daemon, logger)
     }
 }

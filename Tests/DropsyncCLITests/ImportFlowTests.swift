@@ -225,6 +225,15 @@ import Testing
         #expect(try dropsync("accounts", "count").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2")
     }
 
+    @Test("--limit reports no rejected row after the last record it takes")
+    func limitReportsNoLaterRejections() throws {
+        let run = try dropsync("run", "fans", "--limit", "2", "--json")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let job = try #require(try JSONParser.parse(run.stdout).objectValue)
+        #expect(job["errors"] == .int(0), "line 4 (u3,short-row) comes after the second record")
+        #expect(scratch.list("rejected").isEmpty)
+    }
+
     @Test("--dry-run prints what the writers would do and commits nothing")
     func dryRun() throws {
         let run = try dropsync("run", "fans", "--dry-run")

@@ -48,6 +48,17 @@ import Testing
         #expect(run.stdout.components(separatedBy: "refused the remote name").count == 3, "both unsafe names are traced: \(run.stdout)")
     }
 
+    @Test("--file names an object by its key, as the bucket does, not as a local path")
+    func explicitKey() throws {
+        let server = try S3Server()
+        try server.call("put", "in/fans.csv.gz", scratch.write("fans.csv.gz", DaemonFixture.gzipCSV(uids: ["s1", "s2"])))
+        try server.call("put", "in/others.csv.gz", scratch.write("others.csv.gz", DaemonFixture.gzipCSV(uids: ["x1"])))
+        writeFlow(server)
+        let run = try dropsync("run", "s3-fans", "--file", "in/fans.csv.gz")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(try accountCount() == "2")
+    }
+
     @Test("a wrong secret key is an authentication failure naming S3's code, and the secret is shown and stored nowhere")
     func wrongSecret() throws {
         let server = try S3Server()

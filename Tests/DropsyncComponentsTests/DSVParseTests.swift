@@ -229,6 +229,15 @@ struct DSVParseTests {
         #expect(result.sourcesDone == [DSVParsing.file])
     }
 
+    @Test("--limit: the rows before its last record are rejected as usual, the rows after are not read", arguments: [nil, 4])
+    func limitRejections(chunkSize: Int?) async throws {
+        let input = Array("a,b\n1,2\nbad\n3,4\nworse\n5,6\n".utf8)
+        let result = try await DSVParsing.run(input, chunkSize: chunkSize, job: ComponentHarness.makeJob(limit: 2))
+        #expect(result.records == [["a": "1", "b": "2"], ["a": "3", "b": "4"]])
+        #expect(DSVParsing.rejections(result) == [DSVRejection(code: "WRONG_FIELD_COUNT", line: 3, rawLine: "bad")])
+        #expect(result.sourcesDone == [DSVParsing.file])
+    }
+
     @Test("maxErrors fails the job when a file has more bad rows", arguments: [(1, true), (2, false)])
     func maxErrors(limit: Int, fails: Bool) async throws {
         let input = Array("a,b\n1,2\n3\n4\n5,6\n".utf8)

@@ -36,6 +36,18 @@ import Testing
         #expect(error?.message.contains("s3cret") == false)
     }
 
+    @Test("an unreadable secret file says why, as the system does", arguments: [
+        ("missing", "No such file or directory"), ("dangling", "No such file or directory"), ("directory", "Is a directory"),
+    ])
+    func unreadableFile(name: String, reason: String) throws {
+        try FileManager.default.createSymbolicLink(atPath: scratch.path + "/dangling", withDestinationPath: scratch.path + "/nowhere")
+        try FileManager.default.createDirectory(atPath: scratch.path + "/directory", withIntermediateDirectories: false)
+        let error = #expect(throws: DropsyncError.self) {
+            try SecretReference(["file": .string(scratch.path + "/" + name)])?.resolve(environment: [:])
+        }
+        #expect(error?.message == "secret file \(scratch.path)/\(name) cannot be read: \(reason)")
+    }
+
     @Test("anything but one of env, file, credential is not a reference", arguments: [
         ["vault": "x"] as Record, ["env": 1], ["env": "A", "file": "B"], [:],
     ])

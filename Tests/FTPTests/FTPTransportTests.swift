@@ -56,6 +56,17 @@ import Testing
         #expect(scratch.list("home/in/archive/2026/11").isEmpty)
     }
 
+    @Test("a server nobody listens on is a failure to connect, not to log in")
+    func connectionRefused() throws {
+        let port = try LoopbackPort.free()
+        let error = #expect(throws: DropsyncError.self) {
+            try FTPClient(FTPSettings(host: "127.0.0.1", port: port, username: FTPServer.username, password: FTPServer.password))
+        }
+        #expect(error?.code == "CONNECTION_FAILED")
+        #expect(error?.message.contains("127.0.0.1:\(port): cannot connect: ") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("log in") == false)
+    }
+
     @Test("a download streams the file byte for byte; a missing one is FILE_NOT_FOUND when opened")
     func download() throws {
         let content = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }

@@ -68,7 +68,9 @@ public struct DSVParseStep: Component {
             case .fileStart(let file):
                 guard !step.job.limit.isExhausted else { return step.input.close() }
                 step.metrics.input.add(1)
-                parser = DSVFileParser(file: file, charset: charset, tokenizer: tokenizerOptions, records: recordSettings)
+                parser = DSVFileParser(
+                    file: file, charset: charset, tokenizer: tokenizerOptions, records: recordSettings,
+                    limit: step.job.limit.isLimited ? step.job.limit : nil)
             case .bytes(let chunk):
                 guard parser != nil else { continue }
                 step.metrics.bytesIn.add(chunk.count)
@@ -92,18 +94,14 @@ public struct DSVParseStep: Component {
         if let failure = parser.failure { throw failure.inStep(step.id) }
         try await step.reject(parser.takeRejected())
         try budget.checkCount(parser.rejectedCount, file: parser.file, step: step.id)
-        while let batch = parser.takeBatch(final: endOfFile) {
-            let granted = step.job.limit.take(batch.count)
-            let limitReached = granted < batch.count
-            if granted > 0 {
-                step.metrics.output.add(granted)
-                let sent = limitReached ? Array(batch.prefix(granted)) : batch
-                guard try await step.output.send(.records(sent)) else { return false }
-            }
-            if limitReached {
-                try await step.sourceDone(parser.file)
-                return false
-            }
+        // The parser built no more records than the `--limit` grants, nor rejected rows after them.
+        while let batch = parser.takeBatch(final: endOfFile || parser.limitReached) {
+            step.metrics.output.add(batch.count)
+            guard try await step.output.send(.records(batch)) else { return false }
+        }
+        if parser.limitReached {
+            try await step.sourceDone(parser.file)
+            return false
         }
         guard endOfFile else { return true }
         try budget.checkRate(parser.rejectedCount, of: parser.rowCount, file: parser.file, step: step.id)

@@ -53,9 +53,19 @@ public enum SecretReference: Sendable, Hashable {
         }
     }
 
+    /// Why `path` cannot be read, as the system says it: "No such file or directory" (a dangling
+    /// symlink too), "Is a directory", "Permission denied".
+    private static func unreadableReason(_ path: String) -> String {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(descriptor) }
+        var byte: UInt8 = 0
+        return Glibc.read(descriptor, &byte, 1) < 0 ? String(cString: strerror(errno)) : "unknown reason"
+    }
+
     private static func read(_ path: String, what: String) throws(DropsyncError) -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw DropsyncError("SECRET_NOT_FOUND", "\(what) cannot be read")
+            throw DropsyncError("SECRET_NOT_FOUND", "\(what) cannot be read: \(unreadableReason(path))")
         }
         return [UInt8](data)
     }

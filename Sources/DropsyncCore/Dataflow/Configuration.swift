@@ -28,8 +28,12 @@ public struct Configuration: Sendable {
             files = try FileManager.default.contentsOfDirectory(atPath: directory)
                 .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
         } catch {
-            let reason = FileManager.default.fileExists(atPath: directory) ? "cannot be read" : "does not exist"
-            diagnostics.append(Diagnostic(file: directory, message: "the configuration directory \(reason)"))
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
+            let message = !exists ? "the configuration directory does not exist"
+                : isDirectory.boolValue ? "the configuration directory cannot be read"
+                : "is not a directory (the configuration is a directory of .json files)"
+            diagnostics.append(Diagnostic(file: directory, message: message))
             return Configuration(directory: directory, settings: settings, dataflows: [], diagnostics: diagnostics)
         }
         var firstFileByName: [String: String] = [:]

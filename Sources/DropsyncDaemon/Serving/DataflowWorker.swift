@@ -272,25 +272,21 @@ actor DataflowWorker {
 
     /// What became of each claimed file, recorded and acted upon.
     private func settle(_ claimed: [DropZoneFile], report: JobReport, committed: Set<FileInfo>, logger: Logger) async throws {
-        let committedPaths = Set(committed.map(\.path))
-        let started = Set(report.files.map(\.path))
-        // A failure that names none of the claimed files (a writer's output file, the store, the
-        // server) is blamed on the files the job had started and not committed, or on all of them
-        // when it started none (the drop zone's server could not be reached).
-        let failureIsAFile = report.failureFile.map { path in claimed.contains { $0.path == path } } ?? false
+        let judge = FileOutcome.Judge(report, files: claimed.map(\.path), committed: committed)
         for file in claimed {
-            if committedPaths.contains(file.path) || (report.status == .succeeded && started.contains(file.path)) {
+            switch judge.outcome(of: file.path) {
+            case .succeeded:
                 try await ledger.settle(file, status: .succeeded)
                 await finishPostAction(file)
-            } else if report.status == .failed
-                && (report.failureFile == file.path || (!failureIsAFile && (started.contains(file.path) || started.isEmpty))) {
+            case .failed:
+                // A failure that names none of the claimed files (a writer's output file, the
+                // store, the server) is worth another try.
                 try await fail(
                     file, code: report.failureCode ?? "JOB_FAILED", reason: report.failure ?? "the job failed",
-                    transient: failureIsAFile ? nil : true, logger: logger)
-            } else if report.status == .succeeded {
+                    transient: judge.failureIsAFile ? nil : true, logger: logger)
+            case .unread:
                 try await ledger.settle(file, status: .failed, error: "the job ended without reading the file")
-            } else {
-                // The job ended (failed on another file, or was cancelled) before this one.
+            case .notReached:
                 try await ledger.settle(file, status: .ready)
                 if report.status == .failed { enqueue(file) }
             }

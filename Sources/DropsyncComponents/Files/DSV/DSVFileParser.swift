@@ -8,11 +8,14 @@ struct DSVFileParser {
     private var tokenizer: DSVTokenizer
     private var builder: DSVRecordBuilder
 
-    init(file: FileInfo, charset: DSVCharset, tokenizer options: DSVTokenizer.Options, records settings: DSVRecordSettings) {
+    init(
+        file: FileInfo, charset: DSVCharset, tokenizer options: DSVTokenizer.Options, records settings: DSVRecordSettings,
+        limit: RecordLimit? = nil
+    ) {
         self.file = file
         decoder = CharsetDecoder(charset)
         tokenizer = DSVTokenizer(options)
-        builder = DSVRecordBuilder(file: file, settings: settings)
+        builder = DSVRecordBuilder(file: file, settings: settings, limit: limit)
     }
 
     mutating func consume(_ chunk: [UInt8]) {
@@ -47,6 +50,8 @@ struct DSVFileParser {
     }
     var rowCount: Int { builder.rowCount }
     var rejectedCount: Int { builder.rejectedCount }
+    /// Whether the `--limit` is used up: the records built are all the file gives.
+    var limitReached: Bool { builder.limitReached }
 
     /// The next batch ready to send, oldest first: a full one, or at the end of the file the last
     /// one. Handed over one at a time, so that the parser holds no reference to a batch it has

@@ -34,10 +34,15 @@ struct DSVRecordBuilder {
     private(set) var failure: DropsyncError?
     /// Whether the file had any row, a header included.
     private var sawRow = false
+    /// A test run's `--limit`: each record takes one of it, and once it is used up the rows after
+    /// the last record are neither built nor rejected.
+    private let limit: RecordLimit?
+    private(set) var limitReached = false
 
-    init(file: FileInfo, settings: DSVRecordSettings) {
+    init(file: FileInfo, settings: DSVRecordSettings, limit: RecordLimit? = nil) {
         self.settings = settings
         self.file = file
+        self.limit = limit
         columns = settings.columns
         expectingHeader = settings.hasHeader
         fileNameIsColumn = settings.columns?.contains(Self.fileNameField) ?? false
@@ -46,7 +51,7 @@ struct DSVRecordBuilder {
 
     mutating func add(_ row: DSVRow) {
         sawRow = true
-        guard failure == nil else { return }
+        guard failure == nil, !limitReached else { return }
         if expectingHeader {
             expectingHeader = false
             if columns == nil { readHeader(row) }
@@ -67,6 +72,13 @@ struct DSVRecordBuilder {
         }
         guard UTF8Validation.isValid(row.rawBytes) else {
             return reject(row, "INVALID_TEXT", "\(file.name) line \(row.lineNumber) is not valid UTF-8")
+        }
+        if let limit {
+            guard limit.take(1) == 1 else {
+                limitReached = true
+                return
+            }
+            limitReached = limit.isExhausted
         }
         var record: Record
         if columns.isFlat {
