@@ -88,7 +88,7 @@ final class DaemonFixture: @unchecked Sendable {
     func drop(_ name: String, uids: some Sequence<String>, source: String = "partner") throws {
         let bytes = Self.gzipCSV(uids: uids, source: source)
         let temporary = inbound + "/." + name + ".part"
-        FileManager.default.createFile(atPath: temporary, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: temporary, contents: Data(bytes))
         guard rename(temporary, inbound + "/" + name) == 0 else { throw POSIXError(.EIO) }
     }
 

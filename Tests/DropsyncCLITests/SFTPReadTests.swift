@@ -9,6 +9,7 @@ import Testing
 
     /// A drop directory on the "partner's" server with one gzip'd CSV, a dotfile and a name with a
     /// newline; a flow reading it into the account store with `hostKey` as the key check.
+    @discardableResult
     func prepare(_ server: OpenSSHServer, hostKey: String) throws -> String {
         let remote = scratch.path + "/remote"
         scratch.write("remote/fans.csv.gz", DaemonFixture.gzipCSV(uids: ["s1", "s2"]))

@@ -111,7 +111,7 @@ import Testing
         #expect(try fixture.status(of: "a.csv.gz") == "succeeded")
         #expect(FileManager.default.fileExists(atPath: fixture.inbound + "/a.csv.gz"))
         try FileManager.default.removeItem(atPath: fixture.scratch.path + "/blocked")
-        #expect(try fixture.waitUntil { FileManager.default.fileExists(atPath: fixture.scratch.path + "/blocked/archive/a.csv.gz") })
+        #expect(fixture.waitUntil { FileManager.default.fileExists(atPath: fixture.scratch.path + "/blocked/archive/a.csv.gz") })
         #expect(!FileManager.default.fileExists(atPath: fixture.inbound + "/a.csv.gz"))
         let jobs = try DropsyncCommand.json(["jobs", "--json"] + fixture.locations, in: fixture.scratch)
         #expect(jobs.arrayValue?.count == 1)

@@ -53,8 +53,8 @@ public enum DropsyncCommand {
         let id = UUID().uuidString.prefix(8)
         let stdoutPath = "\(scratch.path)/.stdout-\(id)"
         let stderrPath = "\(scratch.path)/.stderr-\(id)"
-        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments

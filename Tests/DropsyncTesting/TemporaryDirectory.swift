@@ -18,7 +18,7 @@ public final class TemporaryDirectory: @unchecked Sendable {
         let full = path + "/" + name
         let parent = (full as NSString).deletingLastPathComponent
         try! FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: full, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: full, contents: Data(bytes))
         return full
     }
 
