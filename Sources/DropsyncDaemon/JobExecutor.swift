@@ -47,9 +47,10 @@ public struct JobExecutor: Sendable {
         // The job's outcome is recorded even when the job was cancelled: not as part of its task.
         let database = database
         try await Task.detached {
-            try await JobStore(database: database).finish(report)
             let context = pending.context
-            try await recordOutcome(report, committed: context.committedSources, testRun: context.limit.isLimited || context.dryRun)
+            let testRun = context.limit.isLimited || context.dryRun
+            try await JobStore(database: database).finish(report, testRun: testRun)
+            try await recordOutcome(report, committed: context.committedSources, testRun: testRun)
         }.value
         return report
     }

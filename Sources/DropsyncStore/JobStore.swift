@@ -24,8 +24,9 @@ public struct JobStore: Sendable {
 
     /// Stores how the job ended, in one transaction: status, times, counts and failure, then its
     /// steps, error samples, trace and files (replacing any stored before). A succeeded job
-    /// becomes its dataflow's `lastRuntime` (its start time) and `lastJob`.
-    public func finish(_ report: JobReport) async throws {
+    /// becomes its dataflow's `lastRuntime` (its start time) and `lastJob`, unless it was a test
+    /// run (`--limit`, `--dry-run`: `testRun`), which must not move a delta export's window.
+    public func finish(_ report: JobReport, testRun: Bool = false) async throws {
         let id = try Self.rowID(report.id)
         try await database.pool.write { db in
             try db.execute(
@@ -47,7 +48,7 @@ public struct JobStore: Sendable {
             try insertErrorSamples(report.errorSamples, job: id, db)
             try insertTrace(report.trace, job: id, db)
             try insertFiles(report.files, job: id, db)
-            if report.status == .succeeded {
+            if report.status == .succeeded && !testRun {
                 try db.execute(
                     sql: """
                         INSERT INTO dataflow_state(dataflow, lastRuntime, lastJob) VALUES (?, ?, ?)

@@ -9,8 +9,9 @@ import Synchronization
 /// - with a single writer step, each source file commits on its own at its `sourceDone`;
 /// - with several, one step may still be writing a file another has finished, so the job's
 ///   writes commit together when the last writer step ends, and roll back if any of them failed.
-/// Either way no file is ever half-applied. In a dry run the import stays open across the job's
-/// files (each sees the ones before it) and rolls back at the end.
+/// Either way no file is ever half-applied. A dry run ends each transaction the same way, but
+/// rolls it back: it holds the store's writer no longer than a real run does, and each file is
+/// counted against the store as it was.
 public final class SharedAccountImport: Sendable {
     /// The type of the component that writes through this import.
     public static let writerType = "datasource.write.account"
@@ -27,16 +28,19 @@ public final class SharedAccountImport: Sendable {
     private let state = Mutex(State())
 
     /// `writers`: how many account-writer steps the job runs; each must call `end` once.
-    /// `dryRun`: roll back at the end instead of committing.
+    /// `dryRun`: roll back instead of committing.
     public init(store: AccountStore, writers: Int = 1, dryRun: Bool = false) {
         self.store = store
         self.writers = max(1, writers)
         self.dryRun = dryRun
     }
 
-    /// Whether each source file commits at its `sourceDone` (one writer step, not a dry run) or
-    /// with the job.
-    public var commitsPerFile: Bool { writers == 1 && !dryRun }
+    /// Whether each source file's transaction ends at its `sourceDone` (one writer step) or with
+    /// the job.
+    public var commitsPerFile: Bool { writers == 1 }
+
+    /// Whether a file whose transaction ended is in the store (not in a dry run).
+    public var commits: Bool { !dryRun }
 
     /// The open import, begun by the first writer that needs it.
     public func acquire() async throws -> AccountImport {
