@@ -154,4 +154,13 @@ struct JSONParseTests {
         #expect(result.records.last?["n"] == 1499)
         #expect(result.sourcesDone.count == 1)
     }
+
+    @Test("--limit: the lines before its last record are rejected as usual, the lines after are not read", arguments: [4, 65_536])
+    func limitRejections(chunkSize: Int) async throws {
+        let text = "{\"n\": 1}\nbad\n{\"n\": 2}\nworse\n{\"n\": 3}\n"
+        let result = try await parse(text, chunkSize: chunkSize, limit: 2)
+        #expect(result.records == [["n": 1], ["n": 2]])
+        #expect(result.rejected.map { $0["rawLine"] } == ["bad"])
+        #expect(result.sourcesDone.map(\.name) == ["data.json"])
+    }
 }

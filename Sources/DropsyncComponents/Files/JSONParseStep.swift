@@ -38,6 +38,7 @@ public struct JSONParseStep: Component {
         while let packet = try await step.input.next() {
             switch packet {
             case .fileStart(let file):
+                guard !step.job.limit.isExhausted else { return step.input.close() }
                 step.metrics.input.add(1)
                 current = (file, JSONStreamSplitter())
                 tally = Tally()
@@ -79,28 +80,39 @@ public struct JSONParseStep: Component {
         }
     }
 
-    /// Parses pieces into records and rejections and sends them; false when the step should stop.
+    /// Parses pieces into records and rejections and sends them; false when the step should stop
+    /// (nothing downstream wants more, or the `--limit` is reached: pieces after the last record
+    /// it grants are neither parsed nor rejected).
     private func deliver(
         _ pieces: [JSONStreamSplitter.Piece], layout: JSONStreamSplitter.Layout, from file: FileInfo,
         _ step: StepRun, _ sender: inout RecordBatchSender, _ tally: inout Tally
     ) async throws -> Bool {
         guard !pieces.isEmpty else { return !sender.isStopped }
+        let limit = step.job.limit.isLimited ? step.job.limit : nil
+        var limitReached = false
         var records: [Record] = []
         var rejected: [(Record, Rejection)] = []
         try step.metrics.timed { () throws(DropsyncError) in
             records.reserveCapacity(pieces.count)
-            for piece in pieces {
+            for piece in pieces where !limitReached {
+                tally.rows += 1
                 switch try parse(piece, layout: layout, from: file, step) {
-                case .success(let record): records.append(record)
-                case .failure(let rejection): rejected.append((addFilename ? ["filename": .string(file.name)] : Record(), rejection))
+                case .success(let record):
+                    if let limit {
+                        let grant = limit.takeOne()
+                        limitReached = grant.last
+                        guard grant.granted else { continue }
+                    }
+                    records.append(record)
+                case .failure(let rejection):
+                    rejected.append((addFilename ? ["filename": .string(file.name)] : Record(), rejection))
                 }
             }
         }
-        tally.rows += pieces.count
         tally.rejected += rejected.count
-        try budget.checkCount(tally.rejected, file: file, step: step.id)
         try await step.reject(rejected)
-        return try await sender.add(records)
+        try budget.checkCount(tally.rejected, file: file, step: step.id)
+        return try await sender.add(records) && !limitReached
     }
 
     private func parse(

@@ -1,32 +1,29 @@
 import DropsyncCore
 
-/// Sends the records a parser produces downstream in batches of about `batchSize`, within the
-/// job's record limit (`--limit N`). Counts the step's `output`.
+/// Sends the records a parser produces downstream in batches of about `batchSize`. Counts the
+/// step's `output`. (The parser itself stops at the job's `--limit`: `RecordLimit.takeOne`.)
 ///
-/// Once `add` or `flush` returns false — the limit ran out or nothing downstream wants more —
-/// the parser should flush, say `sourceDone` for the current file, stop reading and return.
+/// Once `add` or `flush` returns false — nothing downstream wants more — the parser should say
+/// `sourceDone` for the current file, stop reading and return.
 public struct RecordBatchSender {
     public static let batchSize = 1000
 
     private let step: StepRun
     private var batch: [Record] = []
-    private var limitReached = false
     private var downstreamClosed = false
 
-    /// True once the limit ran out or nothing downstream wants more.
-    public var isStopped: Bool { limitReached || downstreamClosed }
+    /// True once nothing downstream wants more.
+    public var isStopped: Bool { downstreamClosed }
 
     public init(step: StepRun) {
         self.step = step
         batch.reserveCapacity(Self.batchSize)
     }
 
-    /// Takes records (as many as the limit grants) and sends every full batch.
+    /// Takes records and sends every full batch.
     public mutating func add(_ records: [Record]) async throws -> Bool {
         guard !isStopped else { return false }
-        let granted = records.isEmpty ? 0 : step.job.limit.take(records.count)
-        batch.append(contentsOf: records.prefix(granted))
-        if granted < records.count || step.job.limit.isExhausted { limitReached = true }
+        batch.append(contentsOf: records)
         while batch.count >= Self.batchSize {
             let full = Array(batch.prefix(Self.batchSize))
             batch.removeFirst(full.count)

@@ -48,6 +48,17 @@ public final class RecordLimit: Sendable {
         }
     }
 
+    /// Takes one record, for a parser that stops at the last one it may produce: whether it was
+    /// granted, and whether it was the last.
+    public func takeOne() -> (granted: Bool, last: Bool) {
+        remaining.withLock { remaining in
+            guard let left = remaining else { return (true, false) }
+            guard left > 0 else { return (false, true) }
+            remaining = left - 1
+            return (true, left == 1)
+        }
+    }
+
     public var isExhausted: Bool { remaining.withLock { $0 == 0 } }
 
     /// Whether this is a test run with a limit at all.

@@ -74,11 +74,9 @@ struct DSVRecordBuilder {
             return reject(row, "INVALID_TEXT", "\(file.name) line \(row.lineNumber) is not valid UTF-8")
         }
         if let limit {
-            guard limit.take(1) == 1 else {
-                limitReached = true
-                return
-            }
-            limitReached = limit.isExhausted
+            let grant = limit.takeOne()
+            limitReached = grant.last
+            guard grant.granted else { return }
         }
         var record: Record
         if columns.isFlat {
