@@ -83,23 +83,26 @@ struct AccountBatchWriter {
     func write(_ batch: AccountPatches) throws -> AccountWriteResult {
         var result = AccountWriteResult()
         try batch.bytes.withUnsafeBufferPointer { bytes in
-            var run: [Int] = []
-            for (index, entry) in batch.entries.enumerated() {
-                if let rejection = entry.rejection {
+            var run: [(index: Int, entry: AccountPatches.Entry)] = []
+            for (index, planned) in batch.entries.enumerated() {
+                let entry: AccountPatches.Entry
+                switch planned {
+                case .write(let account): entry = account
+                case .reject(let rejection):
                     result.rejected.append((index, rejection))
                     continue
                 }
                 guard let insertMany else {
-                    try writeOne(index, batch, bytes, into: &result)
+                    try writeOne(index, entry, bytes, into: &result)
                     continue
                 }
-                run.append(index)
+                run.append((index, entry))
                 if run.count == Self.insertRun {
-                    try writeRun(run, with: insertMany, batch, bytes, into: &result)
+                    try writeRun(run, with: insertMany, bytes, into: &result)
                     run.removeAll(keepingCapacity: true)
                 }
             }
-            for index in run { try writeOne(index, batch, bytes, into: &result) }
+            for (index, entry) in run { try writeOne(index, entry, bytes, into: &result) }
         }
         return result
     }
@@ -107,11 +110,10 @@ struct AccountBatchWriter {
     /// Inserts a run of accounts as new; when some exist already, upserts the whole run one by one
     /// (the ones just inserted come out unchanged and are counted as inserted).
     private func writeRun(
-        _ run: [Int], with insertMany: PreparedWrite, _ batch: AccountPatches, _ bytes: UnsafeBufferPointer<UInt8>,
+        _ run: [(index: Int, entry: AccountPatches.Entry)], with insertMany: PreparedWrite, _ bytes: UnsafeBufferPointer<UInt8>,
         into result: inout AccountWriteResult
     ) throws {
-        for (position, index) in run.enumerated() {
-            let entry = batch.entries[index]
+        for (position, (_, entry)) in run.enumerated() {
             // The batch's bytes outlive each execution: SQLite reads them in place.
             try insertMany.bind(Int32(2 * position + 1), borrowing: UnsafeBufferPointer(rebasing: bytes[entry.uidBytes]))
             try insertMany.bind(Int32(2 * position + 2), borrowing: UnsafeBufferPointer(rebasing: bytes[entry.document ?? entry.patch]))
@@ -120,21 +122,21 @@ struct AccountBatchWriter {
         result.inserted += inserted
         guard inserted < run.count else { return }
         var merged = AccountWriteResult()
-        for index in run { try writeOne(index, batch, bytes, into: &merged) }
+        for (index, entry) in run { try writeOne(index, entry, bytes, into: &merged) }
         result.updated += merged.updated
         result.unchanged += merged.unchanged - inserted
     }
 
     /// Writes one account with the policy's one-row statement.
-    private func writeOne(_ index: Int, _ batch: AccountPatches, _ bytes: UnsafeBufferPointer<UInt8>, into result: inout AccountWriteResult) throws {
-        let entry = batch.entries[index]
-        guard let uid = entry.uid else { return }
+    private func writeOne(
+        _ index: Int, _ entry: AccountPatches.Entry, _ bytes: UnsafeBufferPointer<UInt8>, into result: inout AccountWriteResult
+    ) throws {
         try write.bind(1, borrowing: UnsafeBufferPointer(rebasing: bytes[entry.uidBytes]))
         try write.bind(2, borrowing: UnsafeBufferPointer(rebasing: bytes[entry.patch]))
         if policy != .update {
             try write.bind(3, borrowing: UnsafeBufferPointer(rebasing: bytes[entry.document ?? entry.patch]))
         }
-        try execute(uid, index, into: &result)
+        try execute(entry.uid, index, into: &result)
     }
 
     /// Runs the bound statement for one account and counts what it did.

@@ -8,10 +8,14 @@ import DropsyncCore
 /// account) also carries the document a new account gets: the patch without them — exactly what
 /// `json_patch('{}', patch)` gives, without asking SQLite to parse it.
 public struct AccountPatches: Sendable {
+    /// What the batch holds for one record: an account to write, or why the store cannot take it.
+    enum Planned: Sendable {
+        case write(Entry)
+        case reject(Rejection)
+    }
+
     struct Entry: Sendable {
-        /// Nil when the store cannot take the record: `rejection` says why.
-        var uid: String?
-        var rejection: Rejection?
+        var uid: String
         /// The UID's UTF-8 bytes.
         var uidBytes: Range<Int>
         var patch: Range<Int>
@@ -19,7 +23,7 @@ public struct AccountPatches: Sendable {
         var document: Range<Int>?
     }
 
-    private(set) var entries: [Entry] = []
+    private(set) var entries: [Planned] = []
     private(set) var bytes: [UInt8] = []
 
     public init(_ batch: [Record]) {
@@ -32,7 +36,7 @@ public struct AccountPatches: Sendable {
             case .success(let found):
                 uid = found
             case .failure(let rejection):
-                entries.append(Entry(uid: nil, rejection: rejection, uidBytes: 0..<0, patch: 0..<0, document: nil))
+                entries.append(.reject(rejection))
                 continue
             }
             let uidStart = writer.bytes.count
@@ -45,7 +49,7 @@ public struct AccountPatches: Sendable {
                 writer.writeObject(record, skipping: "UID", omittingNullMembers: true)
                 document = patch.upperBound..<writer.bytes.count
             }
-            entries.append(Entry(uid: uid, rejection: nil, uidBytes: uidStart..<patchStart, patch: patch, document: document))
+            entries.append(.write(Entry(uid: uid, uidBytes: uidStart..<patchStart, patch: patch, document: document)))
         }
         bytes = writer.bytes
     }

@@ -27,8 +27,8 @@ public final class StateDatabase: Sendable {
         case create
         /// The database must exist (`files retry`).
         case existing
-        /// The database must exist, and is only read (`jobs`, `files`, `accounts`, …). With its
-        /// schema up to date it is opened without the opening lock, so that a user who may read
+        /// The database must exist, with its schema up to date, and is only read (`jobs`,
+        /// `files`, `accounts`, …): opened without the opening lock, so that a user who may read
         /// the state directory, but not write to it, can list its history.
         case readOnly
     }
@@ -38,8 +38,9 @@ public final class StateDatabase: Sendable {
     ///
     /// A missing directory is created owner-only (0700); a new database file is created
     /// owner-only (0600), which SQLite passes on to its `-wal` and `-shm` files. Errors:
-    /// `STATE_DATABASE_MISSING` (`.existing`, `.readOnly`), `STATE_DIRECTORY_UNAVAILABLE`,
-    /// `STATE_DATABASE_UNAVAILABLE`, with the system's reason (`st: Not a directory`).
+    /// `STATE_DATABASE_MISSING` (`.existing`, `.readOnly`), `STATE_DATABASE_OUTDATED` (`.readOnly`),
+    /// `STATE_DIRECTORY_UNAVAILABLE`, `STATE_DATABASE_UNAVAILABLE`, with the system's reason
+    /// (`st: Not a directory`).
     public static func open(directory: String, access: Access = .create) throws -> StateDatabase {
         let path = directory + "/" + fileName
         if access == .create {
@@ -48,7 +49,15 @@ public final class StateDatabase: Sendable {
             throw DropsyncError("STATE_DATABASE_MISSING", "no state database in \(directory)")
         }
         do {
-            if access == .readOnly, let database = try openUpToDate(path: path) { return database }
+            if access == .readOnly {
+                // A reader never writes, not even to migrate: the daemon or `run` does that.
+                guard let database = try openUpToDate(path: path) else {
+                    throw DropsyncError(
+                        "STATE_DATABASE_OUTDATED",
+                        "the state database \(path) is from an older dropsync: run `dropsync serve` or `dropsync run` once to upgrade it")
+                }
+                return database
+            }
             // Two processes opening a new state directory at once (the daemon and a command) would
             // race to switch it to WAL and to migrate it: one at a time, under a lock file.
             return try withOpeningLock(directory) {

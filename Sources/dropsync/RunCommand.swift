@@ -67,7 +67,10 @@ struct RunCommand: AsyncParsableCommand {
             print(report.summaryText)
             if dryRun {
                 // What the writers would have done: their receipts.
-                for line in report.trace { if let step = line.step { print("  [\(step)] \(line.message)") } }
+                let writers = Set(dataflow.steps.filter { $0.spec.output == .nothing }.map(\.id))
+                for line in report.trace {
+                    if let step = line.step, writers.contains(step) { print("  [\(step)] \(line.message)") }
+                }
             }
         }
         if report.status != .succeeded { throw ExitCode.failure }

@@ -20,6 +20,26 @@ import Testing
         #expect(Set(spec.params.map(\.name)).count == spec.params.count, "\(type) declares a param twice")
     }
 
+    @Test("every pattern a param declares compiles (a pattern that does not would pass every value)", arguments: specs.map(\.type))
+    func patternsCompile(type: String) throws {
+        let spec = try #require(Self.specs.first { $0.type == type })
+        for param in Self.allParams(spec.params) {
+            for case .matches(let pattern, _) in param.constraints {
+                #expect((try? Regex(pattern)) != nil, "\(type).\(param.name): \(pattern)")
+            }
+        }
+    }
+
+    /// The params and, inside list items, their keys.
+    static func allParams(_ params: [ParamSpec]) -> [ParamSpec] {
+        params.flatMap { param -> [ParamSpec] in
+            switch param.type {
+            case .keyed(let keys), .array(of: .keyed(let keys)), .oneOrMore(.keyed(let keys)): [param] + allParams(keys)
+            default: [param]
+            }
+        }
+    }
+
     @Test("every component builds from its defaults alone when it has no required params", arguments: specs.map(\.type))
     func buildsFromDefaults(type: String) throws {
         let component = try #require(BuiltinComponents.registry.component(named: type))

@@ -1,3 +1,4 @@
+import DropsyncCore
 import DropsyncStore
 import DropsyncTesting
 import Foundation
@@ -43,5 +44,21 @@ struct StateDatabaseTests {
         #expect(try second.appliedMigrations() == applied)
         #expect(applied == ["v1-jobs", "v1-ledger", "v1-accounts", "v2-ledger-daemon", "v3-ledger-content-hash", "v4-ledger-version-tag"])
         #expect(try second.jobs.report(id: job) != nil)
+    }
+
+    @Test("a reader never migrates: a database an older dropsync left is refused, and left as it was")
+    func readerRefusesAnOutdatedDatabase() throws {
+        let directory = TemporaryDirectory("dropsync-store")
+        let database = try StateDatabase.open(directory: directory.path)
+        let last = try #require(try database.appliedMigrations().last)
+        // As an older dropsync would have left it: without its newest migration.
+        let sqlite = try DropsyncCommand.run(
+            [database.path, "DELETE FROM grdb_migrations WHERE identifier = '\(last)'"], program: "/usr/bin/sqlite3", in: directory)
+        #expect(sqlite.status == 0, "\(sqlite.stderr)")
+        let error = #expect(throws: DropsyncError.self) { try StateDatabase.open(directory: directory.path, access: .readOnly) }
+        #expect(error?.code == "STATE_DATABASE_OUTDATED")
+        let check = try DropsyncCommand.run(
+            [database.path, "SELECT count(*) FROM grdb_migrations WHERE identifier = '\(last)'"], program: "/usr/bin/sqlite3", in: directory)
+        #expect(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 }

@@ -32,7 +32,8 @@ enum DataflowDecoder {
             }
         }
         guard case .array(let items)? = object["steps"], !items.isEmpty else {
-            let got = object["steps"].map { ", got \($0.typeName) \($0.quoted)" } ?? ""
+            // Only the type: an object here may hold a step's params, secrets among them.
+            let got = object["steps"].map { ", got \($0.typeName)" } ?? ""
             diagnostics.append(Diagnostic(file: file, message: "the dataflow needs a non-empty 'steps' array\(got)"))
             return nil
         }
