@@ -11,9 +11,9 @@ public struct DSVFormatStep: Component {
         input: .records, output: .file,
         params: [
             ParamSpec("fileName", .string, default: "export_${now:yyyyMMdd_HHmmss}.csv", "The file's name; macros such as ${now:yyyyMMdd} and ${jobId} are expanded."),
-            ParamSpec("columnSeparator", .string, default: ",", "The field separator, one ASCII character; \"\\t\" for tab."),
+            ParamSpec("columnSeparator", .string, default: ",", constraints: [.singleCharacter], "The field separator, one ASCII character; \"\\t\" for tab."),
             ParamSpec("quoteFields", .boolean, default: false, "Quote every field; by default only fields holding a separator, quote, line break or leading or trailing space are quoted."),
-            ParamSpec("escapeCharacter", .string, default: "\"", "Written before a quote inside a quoted field; the default, a quote, doubles quotes (RFC 4180)."),
+            ParamSpec("escapeCharacter", .string, default: "\"", constraints: [.singleCharacter], "Written before a quote inside a quoted field; the default, a quote, doubles quotes (RFC 4180)."),
             ParamSpec("writeHeader", .boolean, default: true, "Write a header row with the column names."),
             ParamSpec("lineEnd", .string, default: "\n", "The row terminator: \"\\n\" (or LF), \"\\r\\n\" (or CRLF), \"\\r\" (or CR)."),
             ParamSpec("columns", .array(of: .string), "The fields to write, as dotted paths, in order; by default the first record's fields, nested objects flattened."),

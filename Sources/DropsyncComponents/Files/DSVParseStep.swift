@@ -12,7 +12,7 @@ public struct DSVParseStep: Component {
         input: .file, output: .records, rejectsRecords: true,
         params: [
             ParamSpec("columnSeparator", .string, default: ",", constraints: [.singleCharacter], "The field separator, one ASCII character; \"\\t\" for tab."),
-            ParamSpec("quoteChar", .string, default: "\"", "The quote character; \"\" reads quotes as ordinary text."),
+            ParamSpec("quoteChar", .string, default: "\"", constraints: [.singleCharacterOrEmpty], "The quote character; \"\" reads quotes as ordinary text."),
             ParamSpec("escapeChar", .string, constraints: [.singleCharacter], "A character that makes the next one literal (e.g. \"\\\\\"); by default quotes are escaped by doubling them (RFC 4180)."),
             ParamSpec("columns", .array(of: .string), constraints: [.nonEmpty], "Field names (or dotted paths) of the columns; when given, the file has no header row unless hasHeader is true."),
             ParamSpec("hasHeader", .boolean, "Whether the first row is a header: its names are the fields (dotted names make nested objects), or it is skipped when columns is given. Default: true without columns, false with."),
@@ -34,11 +34,6 @@ public struct DSVParseStep: Component {
         let escape = try params.byte("escapeChar")
         for (name, byte) in [("quoteChar", quote), ("escapeChar", escape)] where byte == separator {
             throw ParamError(name, "must differ from columnSeparator")
-        }
-        for (name, byte) in [("columnSeparator", separator), ("quoteChar", quote), ("escapeChar", escape)] {
-            if let byte, byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte >= 0x80 {
-                throw ParamError(name, "must be an ASCII character other than a line break")
-            }
         }
         tokenizerOptions = DSVTokenizer.Options(
             separator: separator, quote: quote, escape: escape, skipLines: params.int("skipLines") ?? 0)

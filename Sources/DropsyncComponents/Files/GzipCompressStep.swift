@@ -9,14 +9,13 @@ public struct GzipCompressStep: FileTransformer {
         summary: "Compresses files with gzip; the output name gets a .gz suffix.",
         input: .file, output: .file,
         params: [
-            ParamSpec("level", .integer, default: 6, "Compression level, 1 (fastest) to 9 (smallest)."),
+            ParamSpec("level", .integer, default: 6, constraints: [.between(1, 9)], "Compression level, 1 (fastest) to 9 (smallest)."),
         ])
 
     let level: Int
 
     public init(params: Params) throws(ParamError) {
         level = params.int("level") ?? 6
-        guard (1...9).contains(level) else { throw ParamError("level", "must be between 1 and 9, got \(level)") }
     }
 
     public func open(_ file: FileInfo, job: JobContext) throws -> (FileInfo, Filter) {

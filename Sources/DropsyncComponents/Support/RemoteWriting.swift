@@ -7,8 +7,8 @@ public struct RemoteWriting: Sendable {
     static let specs: [ParamSpec] = [
         ParamSpec("fileName", .string, "Name to upload each file under instead of its own; macros such as ${now:yyyyMMdd} are expanded."),
         ParamSpec(
-            "temporaryUploadExtension", .string, default: ".uploading",
-            "Suffix of the name a file has while it is uploaded; renamed away once the upload is complete."),
+            "temporaryUploadExtension", .string, default: ".uploading", constraints: [.nonEmpty],
+            "Suffix of the name a file has while it is uploaded (never empty: a partner would see half-uploaded files); renamed away once the upload is complete."),
     ]
 
     let remotePath: String
@@ -25,9 +25,6 @@ public struct RemoteWriting: Sendable {
         self.connect = connect
         fileName = try params.template("fileName")
         temporaryExtension = params.string("temporaryUploadExtension") ?? ".uploading"
-        guard !temporaryExtension.isEmpty else {
-            throw ParamError("temporaryUploadExtension", "must not be empty: a partner would see half-uploaded files")
-        }
     }
 
     func run(_ step: StepRun) async throws {

@@ -15,7 +15,7 @@ public struct S3WriteStep: RemoteWritingComponent {
         input: .file, output: .nothing,
         params: S3Connection.specs + [
             ParamSpec("objectKeyPrefix", .string, default: "", "The prefix to upload under, a directory: `outbox` puts `outbox/<name>`."),
-            ParamSpec("partSize", .integer, default: 16, "MiB per part of a multipart upload (5 to 5120); files up to 10,000 parts."),
+            ParamSpec("partSize", .integer, default: 16, constraints: [.between(5, 5120)], "MiB per part of a multipart upload; files up to 10,000 parts."),
         ] + RemoteWriting.specs.filter { $0.name == "fileName" })
 
     public let writing: RemoteWriting
@@ -23,7 +23,6 @@ public struct S3WriteStep: RemoteWritingComponent {
     public init(params: Params) throws(ParamError) {
         let connection = try S3Connection(params)
         let mebibytes = params.int("partSize") ?? 16
-        guard (5...5120).contains(mebibytes) else { throw ParamError("partSize", "must be 5 to 5120 MiB, got \(mebibytes)") }
         let partSize = mebibytes << 20
         writing = try RemoteWriting(params, remotePath: params.string("objectKeyPrefix") ?? "") { () throws(DropsyncError) in
             try connection.connect(partSize: partSize)

@@ -12,6 +12,8 @@ public enum ParamConstraint: Sendable, Hashable, CustomStringConvertible {
     case nonEmpty
     /// One ASCII character other than a line break; `"\t"` stands for tab.
     case singleCharacter
+    /// The same, or the empty string (a quote character that may be switched off).
+    case singleCharacterOrEmpty
     /// A field path: `profile.email`, or `'a.b'` for one field with a dot in its name.
     case fieldPath
     /// A string `pattern` (a regular expression) matches entirely; `format` says what it accepts.
@@ -23,6 +25,7 @@ public enum ParamConstraint: Sendable, Hashable, CustomStringConvertible {
         case .between(let minimum, let maximum): "\(Self.number(minimum)) to \(Self.number(maximum))"
         case .nonEmpty: "not empty"
         case .singleCharacter: "one ASCII character"
+        case .singleCharacterOrEmpty: "one ASCII character, or empty"
         case .fieldPath: "a field path"
         case .matches(_, let format): format
         }
@@ -54,9 +57,11 @@ public enum ParamConstraint: Sendable, Hashable, CustomStringConvertible {
         case (.nonEmpty, .array(let items)):
             return items.isEmpty ? "must not be empty" : nil
         case (.singleCharacter, .string(let text)):
-            let decoded = text == "\\t" ? "\t" : text
-            guard decoded.utf8.count != 1 || decoded == "\n" || decoded == "\r" else { return nil }
+            guard Self.singleByte(text) == nil else { return nil }
             return "must be one ASCII character other than a line break (\"\\t\" for tab)"
+        case (.singleCharacterOrEmpty, .string(let text)):
+            guard !text.isEmpty, Self.singleByte(text) == nil else { return nil }
+            return "must be one ASCII character other than a line break, or empty"
         case (.fieldPath, .string(let text)):
             return FieldPath(text) == nil ? "must be a field path (no empty segment, every quote closed)" : nil
         case (.matches(let pattern, let format), .string(let text)):
@@ -65,6 +70,16 @@ public enum ParamConstraint: Sendable, Hashable, CustomStringConvertible {
         default:
             return nil
         }
+    }
+
+    /// The byte a one-character param stands for (`"\\t"` for tab); nil when it is not one ASCII
+    /// character other than a line break.
+    public static func singleByte(_ text: String) -> UInt8? {
+        let decoded = text == "\\t" ? "\t" : text
+        guard decoded.utf8.count == 1, let byte = decoded.utf8.first, byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") else {
+            return nil
+        }
+        return byte
     }
 
     /// `65535` rather than `65535.0`.

@@ -69,12 +69,12 @@ public struct Params: Sendable {
         return text.hasPrefix("/") ? text : baseDirectory + "/" + text
     }
 
-    /// A single byte given as a one-character string (separators, quotes).
+    /// A single byte given as a one-character string (separators, quotes): a param declared
+    /// `.singleCharacter`, which `check` has enforced.
     public func byte(_ name: String) throws(ParamError) -> UInt8? {
         guard let text = string(name) else { return nil }
-        let decoded = text == "\\t" ? "\t" : text
-        guard decoded.utf8.count == 1, let byte = decoded.utf8.first else {
-            throw ParamError(name, "must be a single ASCII character, got \"\(text)\"")
+        guard let byte = ParamConstraint.singleByte(text) else {
+            throw ParamError(name, "must be one ASCII character other than a line break, got \"\(text)\"")
         }
         return byte
     }
