@@ -59,7 +59,7 @@ import Testing
         #expect(lines.contains { $0.contains("syntax.json:2:") && $0.contains("invalid JSON") })
     }
 
-    @Test("components --json lists every registered type with its params")
+    @Test("components --json lists every registered type with its params and their declared rules")
     func componentsCatalog() throws {
         let result = try dropsync("components", "--json")
         #expect(result.status == 0)
@@ -71,7 +71,8 @@ import Testing
             #expect(types.contains(type), "missing \(type)")
         }
         let parse = try #require(catalog.first { $0["type"] == "file.parse.dsv" })
-        #expect(parse["params"]?.arrayValue?.contains { $0.objectValue?["name"] == "columnSeparator" } == true)
+        let separator = parse["params"]?.arrayValue?.compactMap(\.objectValue).first { $0["name"] == "columnSeparator" }
+        #expect(separator?["constraints"] == ["one ASCII character"])
     }
 
     @Test("graph prints the dataflow as DOT with success and error edges")

@@ -5,7 +5,7 @@ import DropsyncCore
 struct ErrorBudget: Sendable {
     static let params: [ParamSpec] = [
         ParamSpec("maxErrors", .integer, constraints: [.atLeast(0)], "Fail the job when a file has more rejected rows than this."),
-        ParamSpec("maxErrorRate", .number, constraints: [.between(0, 1)], "Fail the job when more than this share (0 to 1) of a file's rows is rejected."),
+        ParamSpec("maxErrorRate", .number, constraints: [.between(0, 1)], "Fail the job when more than this share of a file's rows is rejected."),
     ]
 
     let maxErrors: Int?

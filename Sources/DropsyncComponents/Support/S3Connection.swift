@@ -15,7 +15,7 @@ struct S3Connection: Sendable {
             "The URL of an S3-compatible service (`https://minio.example.com:9000`) instead of AWS; keys are then addressed path-style."),
         ParamSpec("virtualHostStyle", .boolean, default: false, "With `endpoint`: address the bucket as a host name (`https://bucket.host/key`)."),
         ParamSpec("tlsVerify", .boolean, default: true, "Verify the server's TLS certificate. `false` lets anyone on the path read and change the transfers."),
-        ParamSpec("timeout", .integer, default: 60, constraints: [.between(1, 86_400)], "Seconds (1 to 86400) to wait for the server to connect, or for a transfer to move, before giving up."),
+        ParamSpec("timeout", .integer, default: 60, constraints: [.between(1, 86_400)], "Seconds to wait for the server to connect, or for a transfer to move, before giving up."),
     ]
 
     let bucket: S3Bucket

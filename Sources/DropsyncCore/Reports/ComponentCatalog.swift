@@ -11,6 +11,7 @@ public enum ComponentCatalog {
                     .object([
                         "name": .string(param.name), "type": .string(param.type.description),
                         "required": .bool(param.required), "default": param.defaultValue ?? .null,
+                        "constraints": .array(param.constraints.map { .string($0.description) }),
                         "description": .string(param.description),
                     ])
                 }),
@@ -26,6 +27,7 @@ public enum ComponentCatalog {
             for param in spec.params {
                 var line = "  \(param.name): \(param.type)"
                 if param.required { line += ", required" }
+                for constraint in param.constraints { line += ", \(constraint)" }
                 if let value = param.defaultValue { line += ", default \(JSONWriter.string(value))" }
                 lines.append(line + " — \(param.description)")
             }
