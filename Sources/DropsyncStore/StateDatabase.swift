@@ -109,13 +109,13 @@ public final class StateDatabase: Sendable {
     /// file owner-only, when missing.
     private static func createIfMissing(directory: String, path: String) throws {
         if let failure = makeDirectory(directory) {
-            throw DropsyncError("STATE_DIRECTORY_UNAVAILABLE", "cannot create the state directory \(directory): \(reason(failure))")
+            throw DropsyncError("STATE_DIRECTORY_UNAVAILABLE", "cannot create the state directory \(directory): \(SystemError.reason(failure))")
         }
         let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if descriptor >= 0 {
             close(descriptor)
         } else if errno != EEXIST {
-            throw DropsyncError("STATE_DATABASE_UNAVAILABLE", "cannot create the state database \(path): \(reason(errno))")
+            throw DropsyncError("STATE_DATABASE_UNAVAILABLE", "cannot create the state database \(path): \(SystemError.reason(errno))")
         }
     }
 
@@ -136,20 +136,18 @@ public final class StateDatabase: Sendable {
         return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR ? nil : ENOTDIR
     }
 
-    /// The system's description of `errno` value `code` ("Not a directory").
-    private static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
 
     /// Runs `body` holding an exclusive `flock(2)` on `<directory>/dropsync.lock`.
     private static func withOpeningLock<T>(_ directory: String, _ body: () throws -> T) throws -> T {
         let lockPath = directory + "/dropsync.lock"
         let descriptor = Glibc.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw DropsyncError("STATE_DIRECTORY_UNAVAILABLE", "cannot open \(lockPath): \(reason(errno))")
+            throw DropsyncError("STATE_DIRECTORY_UNAVAILABLE", "cannot open \(lockPath): \(SystemError.reason(errno))")
         }
         defer { close(descriptor) }
         while flock(descriptor, LOCK_EX) != 0 {
             guard errno == EINTR else {
-                throw DropsyncError("STATE_DIRECTORY_UNAVAILABLE", "cannot lock \(lockPath): \(reason(errno))")
+                throw DropsyncError("STATE_DIRECTORY_UNAVAILABLE", "cannot lock \(lockPath): \(SystemError.reason(errno))")
             }
         }
         defer { flock(descriptor, LOCK_UN) }

@@ -28,7 +28,7 @@ final class TCPConnection {
             }
             close(candidate)
         }
-        throw DropsyncError("CONNECTION_FAILED", "cannot connect to \(host) port \(port): \(String(cString: strerror(lastError)))")
+        throw DropsyncError("CONNECTION_FAILED", "cannot connect to \(host) port \(port): \(SystemError.reason(lastError))")
     }
 
     deinit { close(descriptor) }

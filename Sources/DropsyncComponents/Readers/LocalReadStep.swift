@@ -145,7 +145,7 @@ public struct LocalReadStep: DropZoneReader {
             let failure = errno
             throw failure == ENOENT || failure == ENOTDIR
                 ? DropsyncError("FILE_NOT_FOUND", "\(description) does not exist", file: path)
-                : DropsyncError("FILE_UNREADABLE", "cannot read \(description): \(LocalFile.reason(failure))", file: path)
+                : DropsyncError("FILE_UNREADABLE", "cannot read \(description): \(SystemError.reason(failure))", file: path)
         }
         return information
     }

@@ -75,12 +75,10 @@ public final class LocalFile {
         let closing = descriptor
         descriptor = -1
         if Glibc.close(closing) != 0 && errno != EINTR {
-            throw DropsyncError("FILE_WRITE_FAILED", "cannot close \(path): \(Self.reason(errno))", file: path)
+            throw DropsyncError("FILE_WRITE_FAILED", "cannot close \(path): \(SystemError.reason(errno))", file: path)
         }
     }
 
-    /// The system's description of `code` (`strerror`).
-    public static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
 
     /// Calls `operation` until it does not fail with `EINTR`; a negative result throws `code`
     /// (`FILE_NOT_FOUND` for `ENOENT`).
@@ -93,7 +91,7 @@ public final class LocalFile {
             let failure = errno
             if failure == EINTR { continue }
             if failure == ENOENT { throw DropsyncError("FILE_NOT_FOUND", "\(path) does not exist", file: path) }
-            throw DropsyncError(code, "\(action) \(path): \(reason(failure))", file: path)
+            throw DropsyncError(code, "\(action) \(path): \(SystemError.reason(failure))", file: path)
         }
     }
 }

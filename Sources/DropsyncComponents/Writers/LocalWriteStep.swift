@@ -83,7 +83,7 @@ private final class PendingFile: FileUpload {
         try file.close()
         let target = directory + "/" + name
         guard rename(temporaryPath, target) == 0 else {
-            throw DropsyncError("FILE_WRITE_FAILED", "cannot rename into \(target): \(LocalFile.reason(errno))", file: target)
+            throw DropsyncError("FILE_WRITE_FAILED", "cannot rename into \(target): \(SystemError.reason(errno))", file: target)
         }
         committed = true
         let directoryHandle = try LocalFile(path: directory, flags: O_RDONLY | O_DIRECTORY, errorCode: "FILE_WRITE_FAILED")

@@ -57,10 +57,10 @@ public enum SecretReference: Sendable, Hashable {
     /// symlink too), "Is a directory", "Permission denied".
     private static func unreadableReason(_ path: String) -> String {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        guard descriptor >= 0 else { return SystemError.reason(errno) }
         defer { close(descriptor) }
         var byte: UInt8 = 0
-        return Glibc.read(descriptor, &byte, 1) < 0 ? String(cString: strerror(errno)) : "unknown reason"
+        return Glibc.read(descriptor, &byte, 1) < 0 ? SystemError.reason(errno) : "unknown reason"
     }
 
     private static func read(_ path: String, what: String) throws(DropsyncError) -> [UInt8] {

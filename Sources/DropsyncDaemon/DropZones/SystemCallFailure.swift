@@ -1,12 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import DropsyncCore
 
-/// A failed system call's `errno`, described by `strerror`.
+/// A failed system call's `errno`, described as the system does.
 struct SystemCallFailure: Error, CustomStringConvertible {
     let number: Int32
 
     init(_ number: Int32) { self.number = number }
 
-    var description: String { String(cString: strerror(number)) }
+    var description: String { SystemError.reason(number) }
 }

@@ -40,7 +40,7 @@ enum PostActions {
 
     static func delete(_ path: String) throws(DropsyncError) {
         guard unlink(path) == 0 || errno == ENOENT else {
-            throw DropsyncError("POST_ACTION_FAILED", "cannot delete \(path): \(String(cString: strerror(errno)))", file: path)
+            throw DropsyncError("POST_ACTION_FAILED", "cannot delete \(path): \(SystemError.reason(errno))", file: path)
         }
     }
 
@@ -64,7 +64,7 @@ enum PostActions {
     private static func reason(_ error: any Error) -> String {
         let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
         if let code = underlying?.code, underlying?.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(code)))
+            return SystemError.reason(Int32(code))
         }
         return error.localizedDescription
     }
