@@ -117,6 +117,26 @@ import Testing
         #expect(jobs.arrayValue?.count == 1)
     }
 
+    @Test("a file's done marker leaves the drop zone with it: a new file of the same name waits for a new marker")
+    func doneMarkerLeavesWithItsFile() throws {
+        let fixture = DaemonFixture(flow: DaemonFixture.flow(
+            readerParams: #", "doneMarker": "{name}.done", "afterSuccess": "archive", "archivePath": "../archive""#))
+        #expect(try fixture.start())
+        try fixture.drop("a.csv.gz", uids: ["m1"])
+        fixture.scratch.write("inbound/a.csv.gz.done", "")
+        #expect(fixture.waitUntil { FileManager.default.fileExists(atPath: fixture.scratch.path + "/archive/a.csv.gz") })
+        #expect(fixture.waitUntil { !FileManager.default.fileExists(atPath: fixture.inbound + "/a.csv.gz.done") })
+        // The next delivery under the same name is not released by the old marker.
+        try fixture.drop("a.csv.gz", uids: ["m2", "m3"])
+        #expect(try fixture.waitUntil {
+            try fixture.files()["a.csv.gz"]?["reason"]?.stringValue == "waiting for done marker a.csv.gz.done"
+        })
+        #expect(try fixture.accountCount() == 1)
+        fixture.scratch.write("inbound/a.csv.gz.done", "")
+        #expect(try fixture.waitUntil { try fixture.accountCount() == 3 })
+        #expect(fixture.stop()?.status == 0)
+    }
+
     @Test("a failure outside the file (the output cannot be written) is retried with backoff, then final")
     func outputFailureRetriedThenFinal() throws {
         let flow = """

@@ -122,6 +122,23 @@ import Glibc
         #expect(!fixture.mentioned(fixture.path("a.csv.done")))
     }
 
+    @Test("a done marker older than the file (left from an earlier delivery) does not make it ready; a new one does")
+    func staleDoneMarker() async throws {
+        let fixture = DropZoneFixture(readiness: ReadinessRules(stableFor: 60, doneMarker: "{name}.done"))
+        let marker = fixture.drop("a.csv.done", "")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: marker)
+        fixture.start()
+        let path = fixture.drop("a.csv")
+        let seen = await fixture.log.first {
+            if case .seen(let file, let waitingFor) = $0 { file.path == path && waitingFor == "a done marker a.csv.done newer than the file" } else { false }
+        }
+        #expect(seen != nil, "\(fixture.log.findings)")
+        #expect(!fixture.log.findings.contains { if case .ready = $0 { true } else { false } })
+        fixture.drop("a.csv.done", "")
+        let ready = try #require(await fixture.log.ready(path))
+        #expect(ready.reason == "closed after writing, done marker a.csv.done")
+    }
+
     @Test("ignored names (dotfiles, upload temp names) are never yielded")
     func ignoredNames() async throws {
         let fixture = DropZoneFixture()

@@ -59,6 +59,16 @@ import Testing
         #expect(poll(&judge, listed) == [.ready(file, reason: "unchanged across two polls, done marker a.csv.done")])
     }
 
+    @Test("a done marker older than the file (left from an earlier delivery) does not let it through")
+    func staleDoneMarker() {
+        var judge = judge(ReadinessRules(doneMarker: "{name}.done"))
+        let listed = listing(("a.csv", 10, 5), ("a.csv.done", 0, 4))
+        let file = ListedFile(name: "a.csv", path: "/in/a.csv", size: 10, modified: 5)
+        #expect(poll(&judge, listed) == [.seen(file, waitingFor: "a done marker a.csv.done newer than the file")])
+        #expect(poll(&judge, listed).isEmpty)
+        #expect(poll(&judge, listing(("a.csv", 10, 5), ("a.csv.done", 0, 6))) == [.ready(file, reason: "unchanged across two polls, done marker a.csv.done")])
+    }
+
     @Test("ignored names and names the pattern does not match are passed over; unsafe ones are unusable")
     func names() {
         var judge = judge()

@@ -115,7 +115,7 @@ public enum DropZoneParams {
         ParamSpec(
             "stableFor", .number, default: 2, constraints: [.atLeast(0)],
             "Seconds a file found by a scan (not by a close or rename event) must keep its size and mtime before it is read."),
-        ParamSpec("doneMarker", .string, "A marker file that must exist first, `{name}` standing for the file's name: `{name}.done`."),
+        ParamSpec("doneMarker", .string, "A marker file that must exist first, at least as new as the file, `{name}` standing for the file's name: `{name}.done`."),
         ParamSpec("minimumSize", .integer, default: 0, constraints: [.atLeast(0)], "Files smaller than this many bytes wait."),
         ParamSpec("afterSuccess", .oneOf(["keep", "delete", "archive"]), default: "keep", "What to do with a file once imported."),
         ParamSpec("archivePath", .string, "Where `archive` moves files (macros allowed: `archive/${now:yyyy-MM-dd}`); relative to the directory read."),

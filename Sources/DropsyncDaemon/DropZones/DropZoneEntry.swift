@@ -56,8 +56,7 @@ enum DropZoneEntry: Equatable {
             self = errno == ENOENT ? .gone : .unusable(reason: "no read permission")
             return
         }
-        let modified = Double(information.st_mtim.tv_sec) + Double(information.st_mtim.tv_nsec) / 1e9
-        self = .file(ListedFile(name: name.shown, path: path, size: Int64(information.st_size), modified: modified))
+        self = .file(ListedFile(name: name.shown, path: path, size: Int64(information.st_size), modified: information.modifiedSince1970))
     }
 
     /// `realpath(3)`: the path with every symlink resolved; nil when it leads nowhere.

@@ -131,8 +131,9 @@ final class ReadinessTracker {
             return .waiting(for: "size ≥ \(readiness.minimumSize)", recheckAt: nil)
         }
         let marker = readiness.doneMarker(for: file.name)
-        if let marker, access(directory + "/" + marker, F_OK) != 0 {
-            return .waiting(for: "done marker \(marker)", recheckAt: nil)
+        if let marker, let waitingFor = DoneMarkerCheck.waiting(
+            for: marker, markerModified: Self.modified(directory + "/" + marker), fileModified: file.modified) {
+            return .waiting(for: waitingFor, recheckAt: nil)
         }
         let age = Date().timeIntervalSince1970 - file.modified
         if age < readiness.minimumAge {
@@ -168,6 +169,13 @@ final class ReadinessTracker {
         }
         state.yielded = finding
         yield(finding)
+    }
+
+    /// The mtime of `path` (following a symlink), nil when it is not there.
+    private static func modified(_ path: String) -> Double? {
+        var information = stat()
+        guard stat(path, &information) == 0 else { return nil }
+        return information.modifiedSince1970
     }
 
     /// Seconds as people write them: `2`, `0.3`.

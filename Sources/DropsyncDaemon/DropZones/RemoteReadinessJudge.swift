@@ -3,7 +3,7 @@ import Foundation
 
 /// Judges each poll's listing of a remote drop zone by its `ReadinessRules`: a file is ready once
 /// two polls in a row found it with the same size and mtime (a remote server tells of no close or
-/// rename), it is at least `minimumSize` bytes and `minimumAge` old, and its done marker is listed.
+/// rename), it is at least `minimumSize` bytes and `minimumAge` old, and its done marker is listed, at least as new as the file.
 /// Each file version is yielded at most once, as for local zones. Not `Sendable` (the name rules
 /// hold a `Regex`): it lives on its zone's queue.
 struct RemoteReadinessJudge {
@@ -48,7 +48,10 @@ struct RemoteReadinessJudge {
         let readiness = rules.readiness
         if file.size < readiness.minimumSize { return .failure(Waiting(what: "size ≥ \(readiness.minimumSize)")) }
         let marker = readiness.doneMarker(for: file.name)
-        if let marker, listed[marker] == nil { return .failure(Waiting(what: "done marker \(marker)")) }
+        if let marker, let waitingFor = DoneMarkerCheck.waiting(
+            for: marker, markerModified: listed[marker]?.modified, fileModified: file.modified) {
+            return .failure(Waiting(what: waitingFor))
+        }
         if now - file.modified < readiness.minimumAge {
             return .failure(Waiting(what: "age \(ReadinessTracker.seconds(readiness.minimumAge))s"))
         }

@@ -357,6 +357,7 @@ actor DataflowWorker {
             default:
                 return
             }
+            await removeDoneMarker(of: file)
         } catch {
             let message = (error as? DropsyncError)?.message ?? "\(error)"
             try? await ledger.note(location: file.location, path: file.path, error: "post-action failed: \(message)")
@@ -365,6 +366,18 @@ actor DataflowWorker {
                 try? await Task.sleep(for: policy.retryBackoff)
                 await self?.finishPostAction(file)
             }
+        }
+    }
+
+    /// Removes the file's own done marker once the file left the drop zone, so that a new delivery
+    /// under the same name waits for a marker of its own. A marker that cannot be removed is only
+    /// logged: being older than the next file of that name, it does not release it.
+    private func removeDoneMarker(of file: DropZoneFile) async {
+        guard let marker = PostActions.doneMarkerPath(of: file.path, readiness: zone.readiness) else { return }
+        do {
+            try await access.delete(marker)
+        } catch {
+            logger.warning("cannot remove the done marker \(marker): \(error.message)", metadata: ["file": "\(file.path)"])
         }
     }
 }

@@ -3,7 +3,7 @@ import DropsyncStore
 import Foundation
 
 /// What happens to a drop-zone file after its job: archived or deleted after success,
-/// quarantined after a final failure. Moves keep the name (a clash gets `.1`, `.2`, … before
+/// quarantined after a final failure; its own done marker is removed once it left the zone. Moves keep the name (a clash gets `.1`, `.2`, … before
 /// the extension) and create the target directory, whose path may hold macros.
 enum PostActions {
     /// The directory a post-action's `template` names for a file of job `jobID`.
@@ -34,8 +34,16 @@ enum PostActions {
     static func isPresent(_ file: DropZoneFile) -> Bool {
         var information = stat()
         guard lstat(file.path, &information) == 0, information.st_mode & S_IFMT == S_IFREG else { return false }
-        let modified = Double(information.st_mtim.tv_sec) + Double(information.st_mtim.tv_nsec) / 1e9
-        return Int64(information.st_size) == file.size && modified == file.modified
+        return Int64(information.st_size) == file.size && information.modifiedSince1970 == file.modified
+    }
+
+    /// The path of the file's own done marker (`{name}.done`), which leaves the drop zone with the
+    /// file; nil when the zone needs no marker, or one of a fixed name (it releases every file, and stays).
+    static func doneMarkerPath(of path: String, readiness: ReadinessRules) -> String? {
+        guard let template = readiness.doneMarker, template.contains("{name}"),
+              let marker = readiness.doneMarker(for: (path as NSString).lastPathComponent) else { return nil }
+        guard let slash = path.lastIndex(of: "/") else { return marker }
+        return path[...slash] + marker
     }
 
     static func delete(_ path: String) throws(DropsyncError) {
