@@ -198,6 +198,29 @@ import Testing
         #expect(try fixture.accountCount() == 200_000)
     }
 
+    @Test("SIGTERM during a job longer than shutdownGraceSeconds cancels it when the grace ends: nothing imported, the file left for the next start")
+    func termCancelsAfterGrace() throws {
+        let fixture = DaemonFixture(settings: #"{ "shutdownGraceSeconds": 1 }"#)
+        #expect(try fixture.start())
+        let count = 1_000_000
+        try fixture.drop("huge.csv.gz", uids: (0..<count).lazy.map { "h\($0)" })
+        #expect(try fixture.waitUntil { try fixture.status(of: "huge.csv.gz") == "claimed" })
+        let stopped = fixture.stop(SIGTERM)
+        #expect(stopped?.status == 0)
+        let stderr = stopped?.stderr ?? ""
+        #expect(stderr.contains("did not end within the shutdown grace period: cancelling it; its files stay for the next start"), "\(stderr)")
+        #expect(!stderr.contains("CancellationError"), "\(stderr)")
+        #expect(try fixture.status(of: "huge.csv.gz") == "ready", "\(stderr)")
+        #expect(try fixture.accountCount() == 0)
+        let jobs = try DropsyncCommand.json(["jobs", "--json"] + fixture.locations, in: fixture.scratch)
+        #expect(jobs.arrayValue?.first?.objectValue?["status"] == .string("cancelled"), "\(jobs)")
+        // The next start imports it.
+        #expect(try fixture.start())
+        #expect(try fixture.waitUntil(timeout: .seconds(120)) { try fixture.status(of: "huge.csv.gz") == "succeeded" })
+        #expect(try fixture.accountCount() == count)
+        #expect(fixture.stop()?.status == 0)
+    }
+
     @Test("kill -9 in the middle of imports: after a restart, ledger and store end as after a clean run")
     func killAndRestart() throws {
         let fixture = DaemonFixture(settings: #"{ "maxFilesPerJob": 5 }"#)

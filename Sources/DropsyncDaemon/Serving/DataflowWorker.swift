@@ -52,6 +52,11 @@ actor DataflowWorker {
     /// Files taken from `pending` for a job and not settled yet: not queued from the ledger meanwhile.
     private var inFlight: Set<String> = []
     private var jobs: Task<Void, Never>?
+    /// The running job's execution by the engine: what the end of the shutdown grace period
+    /// cancels (the worker's bookkeeping around it is never cancelled).
+    private var execution: Task<JobReport, any Error>?
+    /// Whether the shutdown grace period is over: a job about to start is cancelled at once.
+    private var graceOver = false
     private var findings: Task<Void, Never>?
     private var problems: Task<Void, Never>?
     private var retiring = false
@@ -114,28 +119,32 @@ actor DataflowWorker {
     /// Whether a retired worker has nothing running any more.
     var isDone: Bool { retiring && jobs == nil }
 
-    /// Retires, then gives the running job `grace` to end before cancelling it (its writes roll back).
-    /// Returns once nothing of the worker runs any more.
+    /// Retires, then gives the running job `grace` to end before cancelling it (its writes roll
+    /// back; its files are ready again for the next start). Returns once nothing of the worker
+    /// runs any more.
+    ///
+    /// The grace period starts at once: the findings being recorded may wait for the job's
+    /// transaction, so they are awaited after the job, never before it.
     func stop(grace: Duration) async {
         retire()
+        if let running = jobs {
+            let timer = Task { [weak self] in
+                try await Task.sleep(for: grace)
+                await self?.endGrace()
+            }
+            await running.value
+            timer.cancel()
+        }
         await findings?.value
         await problems?.value
-        guard let running = jobs else { return }
-        let endedInTime = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await running.value; return true }
-            group.addTask {
-                try? await Task.sleep(for: grace)
-                return false
-            }
-            let first = await group.next() ?? true
-            group.cancelAll()
-            return first
-        }
-        if !endedInTime {
-            logger.warning("the running job did not end within the shutdown grace period: cancelling it")
-            running.cancel()
-            await running.value
-        }
+    }
+
+    /// The shutdown grace period is over: the running job (or one about to start) is cancelled.
+    private func endGrace() {
+        graceOver = true
+        guard let execution else { return }
+        logger.warning("the running job did not end within the shutdown grace period: cancelling it; its files stay for the next start")
+        execution.cancel()
     }
 
     // MARK: Findings
@@ -158,6 +167,8 @@ actor DataflowWorker {
                 try await ledger.settle(file, status: .failed, error: reason)
                 logger.warning("cannot read \(path): \(reason)", metadata: ["file": "\(path)", "code": "FILE_UNUSABLE"])
             }
+        } catch is CancellationError {
+            // The worker stopped while the finding was being recorded: the next start lists the zone again.
         } catch {
             logger.error("the ledger could not record a finding: \(error)")
         }
@@ -223,7 +234,12 @@ actor DataflowWorker {
             jobLogger[metadataKey: "job"] = "\(job.context.jobID)"
             let names = claimed.prefix(3).map { ($0.path as NSString).lastPathComponent }.joined(separator: ", ")
             jobLogger.info("job \(job.context.jobID) started: \(claimed.count) file(s): \(names)\(claimed.count > 3 ? ", …" : "")")
-            let report = try await executor.execute(job)
+            let execution = Task { [executor] in try await executor.execute(job) }
+            self.execution = execution
+            if graceOver { execution.cancel() }
+            let result = await execution.result
+            self.execution = nil
+            let report = try result.get()
             log(report, jobLogger)
             try await settle(claimed, report: report, committed: job.context.committedSources, logger: jobLogger)
         } catch {
