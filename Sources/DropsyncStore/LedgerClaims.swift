@@ -46,7 +46,7 @@ extension LedgerStore {
                             attempts = CASE WHEN ? THEN attempts ELSE 0 END,
                             lastError = CASE WHEN ? THEN lastError ELSE NULL END,
                             contentHash = CASE WHEN ? THEN contentHash ELSE NULL END,
-                            movedTo = NULL
+                            movedTo = NULL, postActionProblem = NULL
                         WHERE location = ? AND path = ?
                         """,
                     arguments: [file.dataflow, file.size, file.modified, file.versionTag, status.rawValue, reason, time.storedMilliseconds,
@@ -124,12 +124,13 @@ extension LedgerStore {
         }
     }
 
-    /// Notes a problem with a file without changing its status (a post-action that failed, …).
-    public func note(location: String, path: String, error: String, at time: Date = Date()) async throws {
+    /// Notes why the file's post-action failed, or (nil) that it succeeded, without changing its
+    /// status or its error.
+    public func notePostAction(location: String, path: String, problem: String?, at time: Date = Date()) async throws {
         try await database.pool.write { db in
             try db.execute(
-                sql: "UPDATE ledger SET lastError = ?, updatedAt = ? WHERE location = ? AND path = ?",
-                arguments: [error, time.storedMilliseconds, location, path])
+                sql: "UPDATE ledger SET postActionProblem = ?, updatedAt = ? WHERE location = ? AND path = ?",
+                arguments: [problem, time.storedMilliseconds, location, path])
         }
     }
 
@@ -172,7 +173,7 @@ extension LedgerStore {
         try await database.pool.write { db in
             try db.execute(
                 sql: """
-                    UPDATE ledger SET status = 'ready', attempts = 0, readyReason = 'retry requested', movedTo = NULL, updatedAt = ?
+                    UPDATE ledger SET status = 'ready', attempts = 0, readyReason = 'retry requested', movedTo = NULL, postActionProblem = NULL, updatedAt = ?
                     WHERE location = ? AND path = ? AND status IN ('failed', 'quarantined')
                     """,
                 arguments: [time.storedMilliseconds, location, path])

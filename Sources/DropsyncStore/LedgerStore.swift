@@ -34,6 +34,9 @@ public struct LedgerEntry: Sendable, Hashable {
     public var dataflow: String?
     /// Where a post-action moved the file (archive, quarantine).
     public var movedTo: String?
+    /// Why the file's post-action (archive, delete, quarantine) failed; nil once it succeeded.
+    /// Kept apart from `lastError`, which stays the job's reason.
+    public var postActionProblem: String?
 }
 
 /// The ledger: every file a reader has seen and what became of it, keyed by location and path.
@@ -95,6 +98,7 @@ public struct LedgerStore: Sendable {
             contentHash: row["contentHash"], versionTag: row["versionTag"], status: LedgerStatus(rawValue: status) ?? .failed,
             attempts: row["attempts"], job: job.map { String($0) },
             firstSeen: Date(storedMilliseconds: row["firstSeen"]), updatedAt: Date(storedMilliseconds: row["updatedAt"]),
-            lastError: row["lastError"], readyReason: row["readyReason"], dataflow: row["dataflow"], movedTo: row["movedTo"])
+            lastError: row["lastError"], readyReason: row["readyReason"], dataflow: row["dataflow"], movedTo: row["movedTo"],
+            postActionProblem: row["postActionProblem"])
     }
 }

@@ -104,6 +104,9 @@ enum Schema {
         migrator.registerMigration("v4-ledger-version-tag") { db in
             try db.execute(sql: "ALTER TABLE ledger ADD COLUMN versionTag TEXT")
         }
+        migrator.registerMigration("v5-ledger-post-action-problem") { db in
+            try db.execute(sql: "ALTER TABLE ledger ADD COLUMN postActionProblem TEXT")
+        }
         return migrator
     }()
 }

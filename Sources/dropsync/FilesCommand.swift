@@ -22,7 +22,7 @@ struct FilesCommand: ParsableCommand {
         @Option(parsing: .unconditional, help: "At most this many files.")
         var limit = 200
 
-        @Flag(help: "Print a JSON array of {path, location, dataflow, status, attempts, jobId, reason, updatedAt}.")
+        @Flag(help: "Print a JSON array of {path, location, dataflow, status, attempts, jobId, reason, postActionProblem, updatedAt}.")
         var json = false
 
         func validate() throws { try requirePositive(limit, "--limit") }
@@ -58,6 +58,7 @@ struct FilesCommand: ParsableCommand {
             record["attempts"] = .int(Int64(entry.attempts))
             record["jobId"] = entry.job.map(Value.string) ?? .null
             record["reason"] = reason(entry).map(Value.string) ?? .null
+            record["postActionProblem"] = entry.postActionProblem.map(Value.string) ?? .null
             record["updatedAt"] = .string(UTCDateFormat.iso8601(entry.updatedAt))
             return .object(record)
         }
@@ -86,6 +87,7 @@ struct FilesCommand: ParsableCommand {
             }
             if let error = entry.lastError { lines.append((entry.status == .succeeded ? "  note         " : "  error        ") + error) }
             if let movedTo = entry.movedTo { lines.append("  moved to     \(movedTo)") }
+            if let problem = entry.postActionProblem { lines.append("  post-action  \(problem) (retrying)") }
             print(lines.joined(separator: "\n"))
         }
     }

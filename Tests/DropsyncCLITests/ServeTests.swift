@@ -107,11 +107,12 @@ import Testing
         fixture.scratch.write("blocked", "not a directory")
         #expect(try fixture.start())
         try fixture.drop("a.csv.gz", uids: ["p1"])
-        #expect(try fixture.waitUntil { try fixture.files()["a.csv.gz"]?["reason"]?.stringValue?.contains("post-action failed") == true })
+        #expect(try fixture.waitUntil { try fixture.files()["a.csv.gz"]?["postActionProblem"]?.stringValue?.contains("cannot move") == true })
         #expect(try fixture.status(of: "a.csv.gz") == "succeeded")
         #expect(FileManager.default.fileExists(atPath: fixture.inbound + "/a.csv.gz"))
         try FileManager.default.removeItem(atPath: fixture.scratch.path + "/blocked")
         #expect(fixture.waitUntil { FileManager.default.fileExists(atPath: fixture.scratch.path + "/blocked/archive/a.csv.gz") })
+        #expect(try fixture.waitUntil { try fixture.files()["a.csv.gz"]?["postActionProblem"] == .null })
         #expect(!FileManager.default.fileExists(atPath: fixture.inbound + "/a.csv.gz"))
         let jobs = try DropsyncCommand.json(["jobs", "--json"] + fixture.locations, in: fixture.scratch)
         #expect(jobs.arrayValue?.count == 1)
@@ -134,6 +135,32 @@ import Testing
         #expect(try fixture.accountCount() == 1)
         fixture.scratch.write("inbound/a.csv.gz.done", "")
         #expect(try fixture.waitUntil { try fixture.accountCount() == 3 })
+        #expect(fixture.stop()?.status == 0)
+    }
+
+    @Test("a quarantine that fails keeps the file's own error, notes the problem apart until it is solved, and logs it once")
+    func failedQuarantineKeepsTheError() throws {
+        let fixture = DaemonFixture(settings: #"{ "retryBackoffSeconds": 1, "logLevel": "debug" }"#)
+        // A regular file where the quarantine directory should go: the move fails.
+        fixture.scratch.write("quarantine", "not a directory")
+        #expect(try fixture.start())
+        fixture.scratch.write("inbound/bad.csv.gz", Array("this is not gzip".utf8))
+        // The second try comes after the first delay (1 s), the third after twice that.
+        #expect(fixture.waitUntil { fixture.daemon?.stderrSoFar.contains("post-action still failing (attempt 2), will retry in 2.0 seconds") == true })
+        let noted = try #require(try fixture.files()["bad.csv.gz"])
+        #expect(noted["status"] == .string("failed"))
+        #expect(noted["reason"]?.stringValue?.contains("GZIP_CORRUPT") == true, "\(noted)")
+        #expect(noted["postActionProblem"]?.stringValue?.contains("cannot move") == true, "\(noted)")
+        let why = try fixture.dropsync("files", "why", fixture.inbound + "/bad.csv.gz").stdout
+        #expect(why.contains("GZIP_CORRUPT") && why.contains("post-action  cannot move"), "\(why)")
+        let errors = fixture.daemon?.stderrSoFar.split(separator: "\n").filter { $0.contains("error") && $0.contains("post-action failed") }
+        #expect(errors?.count == 1, "\(errors ?? [])")
+
+        try FileManager.default.removeItem(atPath: fixture.scratch.path + "/quarantine")
+        #expect(try fixture.waitUntil { try fixture.status(of: "bad.csv.gz") == "quarantined" })
+        let quarantined = try #require(try fixture.files()["bad.csv.gz"])
+        #expect(quarantined["reason"]?.stringValue?.contains("GZIP_CORRUPT") == true, "\(quarantined)")
+        #expect(quarantined["postActionProblem"] == .null)
         #expect(fixture.stop()?.status == 0)
     }
 

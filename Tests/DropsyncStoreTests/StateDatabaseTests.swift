@@ -42,7 +42,7 @@ struct StateDatabaseTests {
         let job = try await first.jobs.start(dataflow: "import", trigger: "manual", startedAt: Date())
         let second = try StateDatabase.open(directory: directory.path)
         #expect(try second.appliedMigrations() == applied)
-        #expect(applied == ["v1-jobs", "v1-ledger", "v1-accounts", "v2-ledger-daemon", "v3-ledger-content-hash", "v4-ledger-version-tag"])
+        #expect(applied == ["v1-jobs", "v1-ledger", "v1-accounts", "v2-ledger-daemon", "v3-ledger-content-hash", "v4-ledger-version-tag", "v5-ledger-post-action-problem"])
         #expect(try second.jobs.report(id: job) != nil)
     }
 

@@ -39,10 +39,10 @@ actor DataflowWorker {
     let zone: DropZoneSettings
     private let executor: JobExecutor
     private let slots: JobSlots
-    private let policy: Policy
-    private let access: any DropZoneAccess
-    private var logger: Logger
-    private var ledger: LedgerStore { executor.database.ledger }
+    let policy: Policy
+    let access: any DropZoneAccess
+    private(set) var logger: Logger
+    var ledger: LedgerStore { executor.database.ledger }
     private var location: String { access.location }
 
     /// Ready files not yet claimed, by path.
@@ -62,6 +62,8 @@ actor DataflowWorker {
     private var retiring = false
     /// The job of the worker this one replaced at a reload: it ends before this one's first.
     private var predecessorJob: Task<Void, Never>?
+    /// The post-actions that failed, retried with growing delays.
+    var postActionRetries: PostActionRetries
 
     init(
         dataflow: CompiledDataflow, zone: DropZoneSettings, access: any DropZoneAccess, executor: JobExecutor, slots: JobSlots,
@@ -72,6 +74,7 @@ actor DataflowWorker {
         self.executor = executor
         self.slots = slots
         self.policy = policy
+        postActionRetries = PostActionRetries(firstDelay: policy.retryBackoff)
         self.predecessorJob = predecessorJob
         self.access = access
         var logger = logger
@@ -344,56 +347,5 @@ actor DataflowWorker {
     private func retryAfterDelay(_ file: DropZoneFile) {
         delayed.remove(file.path)
         if !retiring { enqueue(file) }
-    }
-
-    // MARK: Post-actions
-
-    /// Archives, deletes or quarantines a settled file that is still in the drop zone, as the
-    /// reader's params say. A failed move, or a server that cannot say whether the file is still
-    /// there, is noted and tried again later; the data is never read again for it.
-    private func finishPostAction(_ file: DropZoneFile) async {
-        // Only the version the ledger settled: a new file under the same name waits for its own job.
-        guard let entry = try? ledger.entry(location: file.location, path: file.path), entry.status.isSettled,
-              entry.size == file.size, entry.modified == file.modified else { return }
-        let jobID = entry.job ?? "0"
-        do {
-            switch (entry.status, zone.afterSuccess, zone.afterFailure) {
-            case (.succeeded, .delete, _):
-                guard try await access.isPresent(file) else { return }
-                try await access.delete(file.path)
-            case (.succeeded, .archive(let path), _):
-                guard try await access.isPresent(file) else { return }
-                let target = try await access.move(file.path, into: PostActions.directory(path, jobID: jobID, for: file.path))
-                try await ledger.settle(file, status: .succeeded, movedTo: target)
-            case (.failed, _, .quarantine(let path)), (.quarantined, _, .quarantine(let path)):
-                guard try await access.isPresent(file) else { return }
-                let target = try await access.move(file.path, into: PostActions.directory(path, jobID: jobID, for: file.path))
-                try await ledger.settle(file, status: .quarantined, movedTo: target)
-                logger.warning("\(file.path) quarantined to \(target)", metadata: ["file": "\(file.path)"])
-            default:
-                return
-            }
-            await removeDoneMarker(of: file)
-        } catch {
-            let message = (error as? DropsyncError)?.message ?? "\(error)"
-            try? await ledger.note(location: file.location, path: file.path, error: "post-action failed: \(message)")
-            logger.error("post-action failed, will retry: \(message)", metadata: ["file": "\(file.path)", "code": "POST_ACTION_FAILED"])
-            Task { [weak self, policy] in
-                try? await Task.sleep(for: policy.retryBackoff)
-                await self?.finishPostAction(file)
-            }
-        }
-    }
-
-    /// Removes the file's own done marker once the file left the drop zone, so that a new delivery
-    /// under the same name waits for a marker of its own. A marker that cannot be removed is only
-    /// logged: being older than the next file of that name, it does not release it.
-    private func removeDoneMarker(of file: DropZoneFile) async {
-        guard let marker = PostActions.doneMarkerPath(of: file.path, readiness: zone.readiness) else { return }
-        do {
-            try await access.delete(marker)
-        } catch {
-            logger.warning("cannot remove the done marker \(marker): \(error.message)", metadata: ["file": "\(file.path)"])
-        }
     }
 }
