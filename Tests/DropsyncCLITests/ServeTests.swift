@@ -43,6 +43,29 @@ import Testing
         #expect(try fixture.accountCount() == 500)
     }
 
+    @Test("a file written in rounds (an upload resumed: open, append, close) is imported once, whole")
+    func resumedUploadImportedWhole() throws {
+        let fixture = DaemonFixture(flow: DaemonFixture.flow(readerParams: #", "settleAfterClose": 1"#))
+        #expect(try fixture.start())
+        let bytes = DaemonFixture.gzipCSV(uids: (0..<3000).map { "r\($0)" })
+        let roundSize = bytes.count / 6 + 1
+        for start in stride(from: 0, to: bytes.count, by: roundSize) {
+            let descriptor = open(fixture.inbound + "/resumed.csv.gz", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            try #require(descriptor >= 0)
+            let round = Array(bytes[start..<min(start + roundSize, bytes.count)])
+            #expect(write(descriptor, round, round.count) == round.count)
+            close(descriptor)
+            // The uploader reconnects within settleAfterClose.
+            usleep(300_000)
+            let status = try fixture.status(of: "resumed.csv.gz")
+            #expect(status == nil || status == "seen", "taken between two rounds: \(status ?? "")")
+        }
+        #expect(try fixture.waitUntil { try fixture.status(of: "resumed.csv.gz") == "succeeded" })
+        #expect(try fixture.accountCount() == 3000)
+        let jobs = try DropsyncCommand.json(["jobs", "--json"] + fixture.locations, in: fixture.scratch)
+        #expect(jobs.arrayValue?.count == 1)
+    }
+
     @Test("2,000 files dropped at once are each processed once")
     func burst() throws {
         let fixture = DaemonFixture()

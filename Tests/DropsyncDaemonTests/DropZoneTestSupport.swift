@@ -56,7 +56,7 @@ struct DropZoneFixture {
 
     var zone: String { scratch.path + "/in" }
 
-    init(readiness: ReadinessRules = ReadinessRules(stableFor: 0.3), fileNamePattern: String = ".*", createZone: Bool = true) {
+    init(readiness: ReadinessRules = ReadinessRules(stableFor: 0.3, settleAfterClose: 0.3), fileNamePattern: String = ".*", createZone: Bool = true) {
         let zone = scratch.path + "/in"
         if createZone { try! FileManager.default.createDirectory(atPath: zone, withIntermediateDirectories: true) }
         monitor = DropZoneMonitor(

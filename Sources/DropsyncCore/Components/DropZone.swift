@@ -37,6 +37,10 @@ public struct ReadinessRules: Sendable, Hashable {
     public var minimumAge: Double
     /// Seconds a file seen without a close or rename event must keep its size and mtime.
     public var stableFor: Double
+    /// Seconds a file closed after writing must then stay closed and unchanged: an upload resumed
+    /// in rounds (open, append, close) is not taken at its first close. A rename into the drop
+    /// zone needs no such wait.
+    public var settleAfterClose: Double
     /// The name of a marker file that must exist before the file is read (`{name}` is the file's
     /// name: `{name}.done`); nil when no marker is needed.
     public var doneMarker: String?
@@ -45,12 +49,13 @@ public struct ReadinessRules: Sendable, Hashable {
 
     public init(
         ignorePatterns: [String] = Self.defaultIgnorePatterns, minimumAge: Double = 0, stableFor: Double = 2,
-        doneMarker: String? = nil, minimumSize: Int64 = 0
+        settleAfterClose: Double = 2, doneMarker: String? = nil, minimumSize: Int64 = 0
     ) {
         self.ignorePatterns = ignorePatterns
         ignoreGlobs = ignorePatterns.map(GlobPattern.init)
         self.minimumAge = minimumAge
         self.stableFor = stableFor
+        self.settleAfterClose = settleAfterClose
         self.doneMarker = doneMarker
         self.minimumSize = minimumSize
     }
@@ -115,6 +120,10 @@ public enum DropZoneParams {
         ParamSpec(
             "stableFor", .number, default: 2, constraints: [.atLeast(0)],
             "Seconds a file found by a scan (not by a close or rename event) must keep its size and mtime before it is read."),
+        ParamSpec(
+            "settleAfterClose", .number, default: 2, constraints: [.atLeast(0)],
+            "Seconds a file closed after writing must stay closed and unchanged before it is read (an upload resumed in rounds); "
+                + "a file renamed into the directory is read at once."),
         ParamSpec("doneMarker", .string, "A marker file that must exist first, at least as new as the file, `{name}` standing for the file's name: `{name}.done`."),
         ParamSpec("minimumSize", .integer, default: 0, constraints: [.atLeast(0)], "Files smaller than this many bytes wait."),
         ParamSpec("afterSuccess", .oneOf(["keep", "delete", "archive"]), default: "keep", "What to do with a file once imported."),
@@ -143,6 +152,7 @@ public enum DropZoneParams {
         let readiness = ReadinessRules(
             ignorePatterns: params.strings("ignorePatterns") ?? ReadinessRules.defaultIgnorePatterns,
             minimumAge: params.double("minimumAge") ?? 0, stableFor: params.double("stableFor") ?? 2,
+            settleAfterClose: params.double("settleAfterClose") ?? 2,
             doneMarker: params.string("doneMarker"), minimumSize: Int64(params.int("minimumSize") ?? 0))
         let afterSuccess: AfterSuccess = switch params.string("afterSuccess") {
         case "delete": .delete
@@ -169,9 +179,9 @@ public protocol RemoteDropZoneReader: DropZoneReader {
 }
 
 extension DropZoneParams {
-    /// The params of remote readers: the readiness params but `stableFor` (a remote file is stable
-    /// when two polls find it unchanged), the post-actions, and `pollInterval`.
-    public static let remoteSpecs: [ParamSpec] = specs.filter { $0.name != "stableFor" } + [
+    /// The params of remote readers: the readiness params but `stableFor` and `settleAfterClose`
+    /// (a remote file is stable when two polls find it unchanged), the post-actions, and `pollInterval`.
+    public static let remoteSpecs: [ParamSpec] = specs.filter { $0.name != "stableFor" && $0.name != "settleAfterClose" } + [
         ParamSpec("pollInterval", .number, default: 60, constraints: [.between(0.1, 86_400)], "Seconds between two listings of the drop zone by `dropsync serve`."),
     ]
 

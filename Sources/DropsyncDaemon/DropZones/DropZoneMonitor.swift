@@ -4,8 +4,9 @@ import Synchronization
 
 /// Watches one drop-zone directory and tells which of its files are ready to read.
 ///
-/// inotify events are hints (`IN_CLOSE_WRITE`, `IN_MOVED_TO` → complete; `IN_CREATE` → wait for
-/// stability; `IN_Q_OVERFLOW` → full listing). A full listing runs at start, after an overflow, when
+/// inotify events are hints (`IN_MOVED_TO` → complete; `IN_CLOSE_WRITE` → complete once no
+/// writer came back for `settleAfterClose` seconds; `IN_CREATE` → wait for stability;
+/// `IN_Q_OVERFLOW` → full listing). A full listing runs at start, after an overflow, when
 /// the directory comes back after being deleted (or missing at start), and every
 /// `reconcileInterval` anyway: the listing is the truth. Readiness follows the `ReadinessRules`:
 /// ignored names and names not matching `fileNamePattern` are passed over silently; then

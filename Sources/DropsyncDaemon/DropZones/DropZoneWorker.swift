@@ -100,7 +100,7 @@ final class DropZoneWorker {
         guard let events = watch?.read(), !events.isEmpty else { return }
         var order: [DropZoneName] = []
         /// Per name, the completion event seen (nil for a mere creation or change).
-        var completions: [DropZoneName: String?] = [:]
+        var completions: [DropZoneName: ReadinessTracker.Completion?] = [:]
         var overflowed = false
         for event in events {
             if event.has(IN_Q_OVERFLOW) {
@@ -126,9 +126,9 @@ final class DropZoneWorker {
                 completions[name] = .some(nil)
             }
             if event.has(IN_CLOSE_WRITE) {
-                completions[name] = "closed after writing"
+                completions[name] = .closedAfterWriting
             } else if event.has(IN_MOVED_TO) {
-                completions[name] = "renamed into the drop zone"
+                completions[name] = .renamedIn
             }
         }
         for name in order {

@@ -5,11 +5,26 @@ import Foundation
 /// of completion and what was yielded, so that each file version is yielded at most once. Lives on
 /// the monitor's thread.
 final class ReadinessTracker {
+    /// An event that says a file is complete.
+    enum Completion {
+        /// `IN_CLOSE_WRITE`: complete unless its writer comes back within `settleAfterClose`.
+        case closedAfterWriting
+        /// `IN_MOVED_TO`: complete (the atomic delivery).
+        case renamedIn
+
+        var reason: String {
+            switch self {
+            case .closedAfterWriting: "closed after writing"
+            case .renamedIn: "renamed into the drop zone"
+            }
+        }
+    }
+
     /// What the monitor knows about one file.
     private struct FileState {
         let name: DropZoneName
-        /// The version a close or rename event was seen for, and which.
-        var completion: (version: ListedFile, reason: String)?
+        /// The version a close or rename event was seen for, which, and when.
+        var completion: (version: ListedFile, event: Completion, instant: ContinuousClock.Instant)?
         /// The version first seen unchanged, and when.
         var unchangedSince: (version: ListedFile, instant: ContinuousClock.Instant)?
         var yielded: DropZoneFinding?
@@ -45,9 +60,9 @@ final class ReadinessTracker {
     /// The earliest time a file is to be judged again.
     var nextRecheck: ContinuousClock.Instant? { rechecks.earliest }
 
-    /// Judges `name` after an event or a listing; `completion` names a close or rename event seen
+    /// Judges `name` after an event or a listing; `completion` is a close or rename event seen
     /// for the file's current version.
-    func observe(_ name: DropZoneName, completion: String? = nil) {
+    func observe(_ name: DropZoneName, completion: Completion? = nil) {
         switch rules.markerTarget(of: name.shown) {
         case .file(let target):
             if let state = states[target] { judge(state.name) }
@@ -98,7 +113,7 @@ final class ReadinessTracker {
         }
     }
 
-    private func judge(_ name: DropZoneName, completion: String? = nil) {
+    private func judge(_ name: DropZoneName, completion: Completion? = nil) {
         let entry = DropZoneEntry(name: name, directory: directory, realDirectory: realDirectory)
         if entry == .gone {
             states[name.shown] = nil
@@ -111,7 +126,7 @@ final class ReadinessTracker {
             return
         }
         let now = ContinuousClock.now
-        if let completion { state.completion = (file, completion) }
+        if let completion { state.completion = (file, completion, now) }
         if state.unchangedSince?.version != file { state.unchangedSince = (file, now) }
         switch verdict(file, state, now) {
         case .ready(let reason):
@@ -144,7 +159,13 @@ final class ReadinessTracker {
         }
         var reason: String
         if let completion = state.completion, completion.version == file {
-            reason = completion.reason
+            if completion.event == .closedAfterWriting {
+                let settled = completion.instant + .seconds(readiness.settleAfterClose)
+                guard settled <= now else {
+                    return .waiting(for: "no new write for \(Self.seconds(readiness.settleAfterClose))s after its close", recheckAt: settled)
+                }
+            }
+            reason = completion.event.reason
         } else {
             let since = state.unchangedSince?.instant ?? now
             let unchanged = since.duration(to: now)
