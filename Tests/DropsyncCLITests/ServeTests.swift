@@ -45,20 +45,22 @@ import Testing
 
     @Test("a file written in rounds (an upload resumed: open, append, close) is imported once, whole")
     func resumedUploadImportedWhole() throws {
-        let fixture = DaemonFixture(flow: DaemonFixture.flow(readerParams: #", "settleAfterClose": 1"#))
+        let fixture = DaemonFixture()
         #expect(try fixture.start())
         let bytes = DaemonFixture.gzipCSV(uids: (0..<3000).map { "r\($0)" })
         let roundSize = bytes.count / 6 + 1
         for start in stride(from: 0, to: bytes.count, by: roundSize) {
+            let end = min(start + roundSize, bytes.count)
             let descriptor = open(fixture.inbound + "/resumed.csv.gz", O_WRONLY | O_CREAT | O_APPEND, 0o644)
             try #require(descriptor >= 0)
-            let round = Array(bytes[start..<min(start + roundSize, bytes.count)])
+            let round = Array(bytes[start..<end])
             #expect(write(descriptor, round, round.count) == round.count)
             close(descriptor)
-            // The uploader reconnects within settleAfterClose.
-            usleep(300_000)
-            let status = try fixture.status(of: "resumed.csv.gz")
-            #expect(status == nil || status == "seen", "taken between two rounds: \(status ?? "")")
+            // The uploader comes back once the daemon has seen this round, within settleAfterClose (2 s by default).
+            #expect(try fixture.waitUntil(timeout: .seconds(5)) {
+                let why = try fixture.dropsync("files", "why", fixture.inbound + "/resumed.csv.gz").stdout
+                return why.contains("size         \(end) bytes") && why.contains("waiting for no new write for 2s after its close")
+            }, "round ending at \(end): \((try? fixture.dropsync("files", "why", fixture.inbound + "/resumed.csv.gz").stdout) ?? "")")
         }
         #expect(try fixture.waitUntil { try fixture.status(of: "resumed.csv.gz") == "succeeded" })
         #expect(try fixture.accountCount() == 3000)
