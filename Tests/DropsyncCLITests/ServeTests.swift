@@ -45,7 +45,8 @@ import Testing
 
     @Test("a file written in rounds (an upload resumed: open, append, close) is imported once, whole")
     func resumedUploadImportedWhole() throws {
-        let fixture = DaemonFixture()
+        // A long settleAfterClose, so that a loaded machine sees each round within it.
+        let fixture = DaemonFixture(flow: DaemonFixture.flow(readerParams: #", "settleAfterClose": 5"#))
         #expect(try fixture.start())
         let bytes = DaemonFixture.gzipCSV(uids: (0..<3000).map { "r\($0)" })
         let roundSize = bytes.count / 6 + 1
@@ -56,10 +57,10 @@ import Testing
             let round = Array(bytes[start..<end])
             #expect(write(descriptor, round, round.count) == round.count)
             close(descriptor)
-            // The uploader comes back once the daemon has seen this round, within settleAfterClose (2 s by default).
-            #expect(try fixture.waitUntil(timeout: .seconds(5)) {
+            // The uploader comes back once the daemon has seen this round, within settleAfterClose.
+            #expect(try fixture.waitUntil {
                 let why = try fixture.dropsync("files", "why", fixture.inbound + "/resumed.csv.gz").stdout
-                return why.contains("size         \(end) bytes") && why.contains("waiting for no new write for 2s after its close")
+                return why.contains("size         \(end) bytes") && why.contains("status       seen")
             }, "round ending at \(end): \((try? fixture.dropsync("files", "why", fixture.inbound + "/resumed.csv.gz").stdout) ?? "")")
         }
         #expect(try fixture.waitUntil { try fixture.status(of: "resumed.csv.gz") == "succeeded" })
