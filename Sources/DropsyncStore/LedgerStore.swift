@@ -50,6 +50,11 @@ public struct LedgerStore: Sendable {
     /// Size and mtime follow the file; `dataflow`, `job`, `contentHash` and `readyReason` keep
     /// their stored value when nil; `error` becomes `lastError` (a success clears it). `attempts` grows by one
     /// each time the file is `claimed`.
+    ///
+    /// An entry the daemon is working on (`seen`, `ready`, `claimed`) for a newer version of the
+    /// file than `file` (a later mtime) is left alone: a new delivery under the same name that
+    /// arrived while a job read the old one must not take that job's outcome, or it would never
+    /// be imported.
     public func record(
         _ file: FileInfo, dataflow: String? = nil, status: LedgerStatus, job: String?, contentHash: String?, error: String?,
         readyReason: String? = nil, at time: Date = Date()
@@ -73,6 +78,8 @@ public struct LedgerStore: Sendable {
                         lastError = CASE WHEN excluded.status = 'succeeded' THEN NULL
                                          ELSE coalesce(excluded.lastError, lastError) END,
                         readyReason = coalesce(excluded.readyReason, readyReason)
+                    WHERE ledger.status NOT IN ('seen', 'ready', 'claimed') OR excluded.mtime IS NULL OR ledger.mtime IS NULL
+                        OR ledger.mtime <= excluded.mtime
                     """,
                 arguments: [
                     file.location, file.path, file.size, file.modified, contentHash, status.rawValue,

@@ -50,6 +50,24 @@ struct LedgerStoreTests {
         #expect(try ledger.entry(location: file.location, path: file.path)?.lastError == nil)
     }
 
+    @Test("a job's outcome does not overwrite a newer version of the file that arrived meanwhile")
+    func newerVersionKept() async throws {
+        let fixture = try StoreFixture()
+        let ledger = fixture.database.ledger
+        var newer = file
+        newer.size = 7
+        newer.modified = (file.modified ?? 0) + 60
+        try await ledger.record(newer, status: .ready, job: nil, contentHash: nil, error: nil, readyReason: "renamed in", at: seen)
+        try await ledger.record(file, status: .succeeded, job: nil, contentHash: nil, error: nil, at: seen + 1)
+        let kept = try #require(try ledger.entry(location: file.location, path: file.path))
+        #expect(kept.status == .ready)
+        #expect(kept.size == 7)
+        var newest = newer
+        newest.modified = (newer.modified ?? 0) + 60
+        try await ledger.record(newest, status: .succeeded, job: nil, contentHash: nil, error: nil, at: seen + 2)
+        #expect(try ledger.entry(location: file.location, path: file.path)?.status == .succeeded)
+    }
+
     @Test("the list is most recently updated first")
     func listOrder() async throws {
         let fixture = try StoreFixture()
