@@ -4,7 +4,7 @@ import DropsyncStore
 import Foundation
 
 /// Runs jobs with their state: opens the job in the history, hands the engine the services the
-/// components need, then records the outcome in the history and the ledger.
+/// components need, then records the outcome in the history and (for `dropsync run`) the ledger.
 ///
 /// `dropsync run` and the daemon both start jobs through here.
 public struct JobExecutor: Sendable {
@@ -22,11 +22,15 @@ public struct JobExecutor: Sendable {
         public let dataflow: CompiledDataflow
         public let context: JobContext
         public let trigger: String
+        /// Whether `execute` records the job's files in the ledger (`dropsync run`); the daemon
+        /// settles the files it claimed itself.
+        public let recordsFiles: Bool
     }
 
     /// Opens the job in the history. A dry run is recorded with the trigger `dry-run`.
     public func prepare(
-        _ dataflow: CompiledDataflow, trigger: String, explicitFiles: [String]? = nil, limit: Int? = nil, dryRun: Bool = false
+        _ dataflow: CompiledDataflow, trigger: String, explicitFiles: [String]? = nil, limit: Int? = nil, dryRun: Bool = false,
+        recordsFiles: Bool = true
     ) async throws -> PendingJob {
         let trigger = dryRun ? JobReport.dryRunTrigger : trigger
         let startedAt = Date()
@@ -38,7 +42,7 @@ public struct JobExecutor: Sendable {
         let context = JobContext(
             jobID: id, dataflow: dataflow.name, startedAt: startedAt, limit: limit,
             explicitFiles: explicitFiles, dryRun: dryRun, services: services)
-        return PendingJob(dataflow: dataflow, context: context, trigger: trigger)
+        return PendingJob(dataflow: dataflow, context: context, trigger: trigger, recordsFiles: recordsFiles)
     }
 
     /// Runs the job to its end and records it; the report says how it ended.
@@ -50,7 +54,7 @@ public struct JobExecutor: Sendable {
             let context = pending.context
             let testRun = context.limit.isLimited || context.dryRun
             try await JobStore(database: database).finish(report, testRun: testRun)
-            try await recordOutcome(report, committed: context.committedSources, testRun: testRun)
+            if pending.recordsFiles { try await recordOutcome(report, committed: context.committedSources, testRun: testRun) }
         }.value
         return report
     }

@@ -233,7 +233,7 @@ actor DataflowWorker {
             let fresh = zone.skipsDuplicateContent ? try await withoutDuplicates(batch) : batch
             claimed = try await ledger.claim(fresh, job: nil)
             guard !claimed.isEmpty else { return }
-            let job = try await executor.prepare(dataflow, trigger: "file", explicitFiles: claimed.map(\.path))
+            let job = try await executor.prepare(dataflow, trigger: "file", explicitFiles: claimed.map(\.path), recordsFiles: false)
             jobLogger[metadataKey: "job"] = "\(job.context.jobID)"
             let names = claimed.prefix(3).map { ($0.path as NSString).lastPathComponent }.joined(separator: ", ")
             jobLogger.info("job \(job.context.jobID) started: \(claimed.count) file(s): \(names)\(claimed.count > 3 ? ", …" : "")")
