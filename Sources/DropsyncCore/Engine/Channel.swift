@@ -19,8 +19,10 @@ public final class Channel: Sendable {
 
         var count: Int { buffer.count - head }
 
-        /// Takes the oldest packet and lets the longest-waiting sender into the freed place.
-        mutating func pop() -> Packet {
+        /// Takes the oldest packet and lets the longest-waiting sender into the freed place. The
+        /// caller resumes that sender (`admitted`) after releasing the lock: resuming a task
+        /// takes the task's own lock, and a cancellation handler holding that one takes ours.
+        mutating func pop() -> (packet: Packet, admitted: CheckedContinuation<Bool, any Error>?) {
             let packet = buffer[head]
             buffer[head] = .fileEnd  // drop the slot's reference: a popped batch must not stay alive
             head += 1
@@ -28,12 +30,10 @@ public final class Channel: Sendable {
                 buffer.removeFirst(head)
                 head = 0
             }
-            if !senders.isEmpty {
-                let sender = senders.removeFirst()
-                buffer.append(sender.packet)
-                sender.continuation.resume(returning: true)
-            }
-            return packet
+            guard !senders.isEmpty else { return (packet, nil) }
+            let sender = senders.removeFirst()
+            buffer.append(sender.packet)
+            return (packet, sender.continuation)
         }
     }
 
@@ -47,16 +47,17 @@ public final class Channel: Sendable {
     }
 
     /// Sends one packet; false when the consumer closed the channel.
+    ///
+    /// Continuations are resumed only outside the lock (see `State.pop`).
     public func send(_ packet: Packet) async throws -> Bool {
         try Task.checkCancellation()
-        enum Outcome { case done(Bool), wait(Int) }
+        enum Outcome { case done(Bool), handOff(CheckedContinuation<Packet?, any Error>), wait(Int) }
         let outcome: Outcome = try state.withLock { state in
             if state.aborted { throw CancellationError() }
             if state.closed { return .done(false) }
             if let receiver = state.receiver {
                 state.receiver = nil
-                receiver.continuation.resume(returning: packet)
-                return .done(true)
+                return .handOff(receiver.continuation)
             }
             if state.count < capacity {
                 state.buffer.append(packet)
@@ -65,9 +66,13 @@ public final class Channel: Sendable {
             state.nextID += 1
             return .wait(state.nextID)
         }
-        guard case .wait(let id) = outcome else {
-            if case .done(let accepted) = outcome { return accepted }
-            return false
+        let id: Int
+        switch outcome {
+        case .done(let accepted): return accepted
+        case .handOff(let receiver):
+            receiver.resume(returning: packet)
+            return true
+        case .wait(let waiting): id = waiting
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Bool, any Error>) in
@@ -112,31 +117,42 @@ public final class Channel: Sendable {
     /// The next packet, or nil when all producers have finished and nothing is left.
     public func receive() async throws -> Packet? {
         try Task.checkCancellation()
-        enum Outcome { case packet(Packet?), wait(Int) }
+        enum Outcome { case packet(Packet?, admitted: CheckedContinuation<Bool, any Error>?), wait(Int) }
         let outcome: Outcome = try state.withLock { state in
             if state.aborted { throw CancellationError() }
-            if state.count > 0 { return .packet(state.pop()) }
-            if state.producers == 0 || state.closed { return .packet(nil) }
+            if state.count > 0 {
+                let (packet, admitted) = state.pop()
+                return .packet(packet, admitted: admitted)
+            }
+            if state.producers == 0 || state.closed { return .packet(nil, admitted: nil) }
             state.nextID += 1
             return .wait(state.nextID)
         }
-        guard case .wait(let id) = outcome else {
-            if case .packet(let packet) = outcome { return packet }
-            return nil
+        let id: Int
+        switch outcome {
+        case .packet(let packet, let admitted):
+            admitted?.resume(returning: true)
+            return packet
+        case .wait(let waiting): id = waiting
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Packet?, any Error>) in
-                enum Registration { case resume(Packet?), cancelled, waiting }
+                enum Registration { case resume(Packet?, admitted: CheckedContinuation<Bool, any Error>?), cancelled, waiting }
                 let registration: Registration = state.withLock { state in
                     if state.aborted { return .cancelled }
-                    if state.count > 0 { return .resume(state.pop()) }
-                    if state.producers == 0 || state.closed { return .resume(nil) }
+                    if state.count > 0 {
+                        let (packet, admitted) = state.pop()
+                        return .resume(packet, admitted: admitted)
+                    }
+                    if state.producers == 0 || state.closed { return .resume(nil, admitted: nil) }
                     if Task.isCancelled { return .cancelled }
                     state.receiver = (id, continuation)
                     return .waiting
                 }
                 switch registration {
-                case .resume(let packet): continuation.resume(returning: packet)
+                case .resume(let packet, let admitted):
+                    admitted?.resume(returning: true)
+                    continuation.resume(returning: packet)
                 case .cancelled: continuation.resume(throwing: CancellationError())
                 case .waiting: break
                 }
