@@ -137,7 +137,7 @@ let dsvParseCases: [DSVParseCase] = [
                  rejections: [DSVRejection(code: "UNTERMINATED_QUOTE", line: 3, rawLine: "\"abc,3\n4,5\n")]),
     DSVParseCase("invalid UTF-8 rejects the row", Array("a,b\n1,".utf8) + [0xFF] + Array("\n3,4\n".utf8),
                  records: [["a": "3", "b": "4"]],
-                 rejections: [DSVRejection(code: "INVALID_TEXT", line: 2, rawLine: "1,\u{FFFD}")]),
+                 rejections: [DSVRejection(code: "INVALID_TEXT", line: 2, rawLine: #"1,\xFF"#)]),
     DSVParseCase("a NUL byte rejects the row", "a,b\n1,x\0y\n3,4\n", records: [["a": "3", "b": "4"]],
                  rejections: [DSVRejection(code: "INVALID_TEXT", line: 2, rawLine: "1,x\0y")]),
 ]
@@ -181,6 +181,16 @@ struct DSVParseTests {
         #expect(rejected["errorStep"] == "step")
         #expect(rejected["filename"] == "people.csv")
         #expect(result.metrics.errors.value == 1)
+    }
+
+    @Test("a row that is not UTF-8 says where, keeps its bytes in rawLine and suggests fileCharset")
+    func invalidTextReport() async throws {
+        // "José" in ISO-8859-1, then a valid "é" after the bad byte.
+        let input = Array("a,b\n1,Jos".utf8) + [0xE9] + Array(" é\n".utf8)
+        let result = try await DSVParsing.run(input)
+        let rejected = try #require(result.rejected.first)
+        #expect(rejected["errorMessage"] == #"people.csv line 2 is not valid UTF-8 at byte 6 (\xE9); if the file is ISO-8859-1 or Windows-1252, set fileCharset"#)
+        #expect(rejected["rawLine"] == #"1,Jos\xE9 é"#)
     }
 
     @Test("rejected rows without an error path are sampled into the job")

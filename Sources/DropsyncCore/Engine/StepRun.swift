@@ -82,6 +82,15 @@ public struct Rejection: Error, Sendable {
         return Record(record.fields.filter { !carriedFields.contains($0.name) })
     }
 
+    /// A raw line longer than this is cut: it goes into error files and the job's samples.
+    public static let maximumRawLineBytes = 4096
+
+    /// A line's bytes as `rawLine` shows them: cut to `maximumRawLineBytes`, and with each byte
+    /// that is not valid UTF-8 written as `\xNN`, so that the report keeps what it was.
+    public static func rawLine(_ bytes: some Collection<UInt8>) -> String {
+        UTF8Escaping.showingInvalidBytes(bytes.prefix(maximumRawLineBytes))
+    }
+
     public init(_ code: String, _ message: String, lineNumber: Int? = nil, rawLine: String? = nil) {
         self.code = code
         self.message = message

@@ -1,3 +1,5 @@
+import DropsyncCore
+
 /// A file name as the kernel gives it (bytes), and as dropsync shows it: itself when it is valid
 /// UTF-8 without control characters or backslashes, else escaped (`a\nb.csv`, `a\xFF.csv`,
 /// `a\\b.csv`) and unusable.
@@ -29,42 +31,17 @@ struct DropZoneName: Hashable {
     /// for bytes that are not part of a valid UTF-8 sequence.
     static func escaped(_ bytes: [UInt8]) -> String {
         var shown = ""
-        var index = 0
-        while index < bytes.count {
-            let length = sequenceLength(startingWith: bytes[index])
-            if let length, index + length <= bytes.count,
-               let piece = String(validating: bytes[index..<index + length], as: UTF8.self) {
-                for scalar in piece.unicodeScalars {
-                    switch scalar {
-                    case "\n": shown += "\\n"
-                    case "\t": shown += "\\t"
-                    case "\r": shown += "\\r"
-                    case "\\": shown += "\\\\"
-                    case _ where isControl(scalar): shown += hexadecimal(UInt8(scalar.value))
-                    default: shown.unicodeScalars.append(scalar)
-                    }
-                }
-                index += length
-            } else {
-                shown += hexadecimal(bytes[index])
-                index += 1
+        UTF8Escaping.forEachPiece(bytes) { piece, _ in
+            switch piece {
+            case .scalar("\n"): shown += "\\n"
+            case .scalar("\t"): shown += "\\t"
+            case .scalar("\r"): shown += "\\r"
+            case .scalar("\\"): shown += "\\\\"
+            case .scalar(let scalar) where isControl(scalar): shown += UTF8Escaping.hexadecimal(UInt8(scalar.value))
+            case .scalar(let scalar): shown.unicodeScalars.append(scalar)
+            case .invalid(let byte): shown += UTF8Escaping.hexadecimal(byte)
             }
         }
         return shown
-    }
-
-    private static func sequenceLength(startingWith byte: UInt8) -> Int? {
-        switch byte {
-        case 0x00...0x7F: 1
-        case 0xC2...0xDF: 2
-        case 0xE0...0xEF: 3
-        case 0xF0...0xF4: 4
-        default: nil
-        }
-    }
-
-    private static func hexadecimal(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return "\\x" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0F)])
     }
 }

@@ -71,7 +71,7 @@ struct DSVRecordBuilder {
             return reject(row, "WRONG_FIELD_COUNT", "\(file.name) line \(row.lineNumber) has \(row.count) fields, expected \(columns.count)")
         }
         guard UTF8Validation.isValid(row.rawBytes) else {
-            return reject(row, "INVALID_TEXT", "\(file.name) line \(row.lineNumber) is not valid UTF-8")
+            return reject(row, "INVALID_TEXT", "\(file.name) line \(row.lineNumber) \(Self.notUTF8(row.rawBytes))")
         }
         if let limit {
             let grant = limit.takeOne()
@@ -113,7 +113,7 @@ struct DSVRecordBuilder {
             return fail("the header row (line \(row.lineNumber)) is not valid: \(row.problem == .nulByte ? "it contains a NUL byte" : "a quoted name is not closed")")
         }
         guard UTF8Validation.isValid(row.rawBytes) else {
-            return fail("the header row (line \(row.lineNumber)) is not valid UTF-8")
+            return fail("the header row (line \(row.lineNumber)) \(Self.notUTF8(row.rawBytes))")
         }
         let names = (0..<row.count).map { settings.fields.text(row[$0]) }
         switch DSVColumns.make(names) {
@@ -133,15 +133,17 @@ struct DSVRecordBuilder {
         }
     }
 
-    static let maximumRawLineBytes = 4096
+    /// Says where a row stops being UTF-8, and the likely cause.
+    private static func notUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let position = UTF8Escaping.firstInvalidByte(bytes).map { " at byte \($0.offset + 1) (\(UTF8Escaping.hexadecimal($0.byte)))" }
+        return "is not valid UTF-8\(position ?? ""); if the file is ISO-8859-1 or Windows-1252, set fileCharset"
+    }
 
     private mutating func reject(_ row: DSVRow, _ code: String, _ message: String) {
         rejectedCount += 1
         var record = Record()
         if settings.addFilename { addFileName(to: &record) }
-        // The raw line goes into error files and the job's samples: keep it to a readable size.
-        let rawLine = String(decoding: row.rawBytes.prefix(Self.maximumRawLineBytes), as: UTF8.self)
-        rejected.append((record, Rejection(code, message, lineNumber: row.lineNumber, rawLine: rawLine)))
+        rejected.append((record, Rejection(code, message, lineNumber: row.lineNumber, rawLine: Rejection.rawLine(row.rawBytes))))
     }
 
     private mutating func fail(_ message: String) {
