@@ -15,6 +15,14 @@ enum FileOutcome: Sendable, Hashable {
     /// file is as it was before the job.
     case notReached
 
+    /// Failure codes worth another try of the file: the file or the machine may be fine a little
+    /// later. Network trouble is among them (`CONNECTION_FAILED`, …); a refused login, host key
+    /// or certificate is not.
+    static let transientCodes: Set = [
+        "FILE_UNREADABLE", "IO_ERROR", "DISK_FULL", "DATABASE_ERROR", "STEP_FAILED", "JOB_FAILED",
+        "CONNECTION_FAILED", "TRANSFER_FAILED", "SFTP_FAILED", "SSH_FAILED", "SSH_HANDSHAKE_FAILED",
+    ]
+
     /// Judges the files of one ended job.
     struct Judge: Sendable {
         let report: JobReport
@@ -33,6 +41,12 @@ enum FileOutcome: Sendable, Hashable {
             self.committed = Set(committed.map(\.path))
             started = Set(report.files.map(\.path))
             failureIsAFile = report.failureFile.map(files.contains) ?? false
+        }
+
+        /// Whether a file that failed with this job is worth another try: the failure names none
+        /// of the job's files (a writer's output file, the store, a server), or is transient.
+        var failureIsTransient: Bool {
+            !failureIsAFile || FileOutcome.transientCodes.contains(report.failureCode ?? "JOB_FAILED")
         }
 
         func outcome(of path: String) -> FileOutcome {

@@ -61,9 +61,11 @@ public struct JobExecutor: Sendable {
 
     /// What became of each file the job read, by the daemon's rule (`FileOutcome`): succeeded
     /// with the job, or on its own when its writes were committed before a later file failed the
-    /// job; failed when the failure is its own (or names no file); left alone when the job ended
-    /// before processing it. Each file is recorded with the dataflow. A test run (`--limit`,
-    /// `--dry-run`) leaves the ledger alone: it did not process its files.
+    /// job; failed when the failure is its own (or names no file), and `ready` again, with the
+    /// error, when that failure is worth another try (the daemon then tries it as it would its
+    /// own); left alone when the job ended before processing it. Each file is recorded with the
+    /// dataflow. A test run (`--limit`, `--dry-run`) leaves the ledger alone: it did not process
+    /// its files.
     private func recordOutcome(_ report: JobReport, committed: Set<FileInfo>, testRun: Bool) async throws {
         guard !testRun else { return }
         let ledger = LedgerStore(database: database)
@@ -72,12 +74,12 @@ public struct JobExecutor: Sendable {
             let status: LedgerStatus
             switch judge.outcome(of: file.path) {
             case .succeeded: status = .succeeded
-            case .failed: status = .failed
+            case .failed: status = judge.failureIsTransient ? .ready : .failed
             case .unread, .notReached: continue
             }
             try await ledger.record(
                 file, dataflow: report.dataflow, status: status, job: report.id, contentHash: nil,
-                error: status == .failed ? report.failure : nil)
+                error: status == .succeeded ? nil : report.failure)
         }
     }
 

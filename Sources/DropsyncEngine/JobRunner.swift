@@ -5,7 +5,9 @@ import Foundation
 /// every step a child task (on a thread of its own) of one task group.
 ///
 /// The first step that throws fails the job: the group cancels the other steps, whose writers
-/// roll back what they had not committed. Cancelling the calling task cancels the job.
+/// roll back what they had not committed. A reader that cannot open a file instead stops there
+/// (`JobContext.sourceUnreadable`): the job fails once the files before it are through.
+/// Cancelling the calling task cancels the job.
 public struct JobRunner: Sendable {
     /// Packets buffered on each edge: batches of records or chunks of bytes.
     public var channelCapacity: Int
@@ -62,6 +64,8 @@ public struct JobRunner: Sendable {
                     }
                 }
                 if let cause { throw cause }
+                // A reader stopped at a file it could not open, once the files before it were through.
+                if let unreadable = job.unreadableSource { throw unreadable }
             }
         } catch {
             // A job its caller cancelled was cancelled, whatever error its steps ended with.

@@ -85,19 +85,24 @@ extension LedgerStore {
     /// its own entry): `succeeded`, `failed` or `quarantined` (with where it was moved), or back to
     /// `ready` when its job ended before reaching it. `error` is kept as the file's
     /// last error (for a success: a note, such as why it was skipped); a success without one
-    /// clears it.
+    /// clears it. `job` is the job that worked on the file (the claim comes before the job has an id).
     public func settle(
-        _ file: DropZoneFile, status: LedgerStatus, error: String? = nil, movedTo: String? = nil, at time: Date = Date()
+        _ file: DropZoneFile, status: LedgerStatus, error: String? = nil, movedTo: String? = nil, job: String? = nil,
+        at time: Date = Date()
     ) async throws {
+        let jobID = try job.map(JobStore.rowID)
         try await database.pool.write { db in
             try db.execute(
                 sql: """
                     UPDATE ledger SET status = ?1, updatedAt = ?2,
                         lastError = CASE WHEN ?1 = 'succeeded' AND ?3 IS NULL THEN NULL ELSE coalesce(?3, lastError) END,
-                        movedTo = coalesce(?4, movedTo)
+                        movedTo = coalesce(?4, movedTo), job = coalesce(?9, job)
                     WHERE location = ?5 AND path = ?6 AND size IS ?7 AND mtime IS ?8
                     """,
-                arguments: [status.rawValue, time.storedMilliseconds, error, movedTo, file.location, file.path, file.size, file.modified])
+                arguments: [
+                    status.rawValue, time.storedMilliseconds, error, movedTo, file.location, file.path, file.size, file.modified,
+                    jobID,
+                ])
         }
     }
 

@@ -56,4 +56,15 @@ private let fileOutcomeCases: [FileOutcomeCase] = [
         let judge = FileOutcome.Judge(report, files: given, committed: Set(testCase.committed.map(info)))
         #expect(judge.outcome(of: testCase.file) == testCase.outcome)
     }
+
+    @Test("a failure is worth another try when it names no file of the job, or its code is transient", arguments: [
+        ("/in/b.csv", "GZIP_TRUNCATED", false), ("/in/b.csv", "SFTP_FAILED", true),
+        ("/out/x.csv", "GZIP_TRUNCATED", true), (nil, "INVALID_HEADER", true),
+    ])
+    func transient(failureFile: String?, code: String, isTransient: Bool) {
+        var report = JobReport(id: "1", dataflow: "people", trigger: "test", status: .failed, startedAt: Date())
+        report.failureFile = failureFile
+        report.failureCode = code
+        #expect(FileOutcome.Judge(report, files: given, committed: []).failureIsTransient == isTransient)
+    }
 }

@@ -82,6 +82,22 @@ import Testing
         #expect(sink.stepsThatSawTheEnd.isEmpty)
     }
 
+    @Test("a reader that cannot open a file lets what it sent before go through, then the job fails naming that file")
+    func unreadableSource() async throws {
+        let dataflow = try compile(flow("""
+            {"id": "emit", "type": "test.emit", "params": {"count": 100, "thenUnreadable": "b.csv"}, "next": ["collect"]},
+            {"id": "collect", "type": "test.collect"}
+            """))
+        let report = await JobRunner().run(dataflow, job: job(), trigger: "test")
+        #expect(report.status == .failed)
+        #expect(report.failureFile == "b.csv")
+        #expect(report.failureCode == "TEST_UNREADABLE")
+        #expect(report.failure?.contains("step 'emit'") == true)
+        #expect(report.files.map(\.path) == ["b.csv"], "the unreadable file counts as one the job started")
+        #expect(sink.records("collect").count == 100)
+        #expect(sink.stepsThatSawTheEnd == ["collect"], "the writer saw the end of its input, not an abort")
+    }
+
     @Test("a record limit stops the reader and the job still succeeds")
     func limit() async throws {
         let dataflow = try compile(flow("""

@@ -20,15 +20,18 @@ struct EmitRecords: Component {
             ParamSpec("count", .integer, default: 10, "how many"),
             ParamSpec("batch", .integer, default: 4, "per packet"),
             ParamSpec("forever", .boolean, default: false, "never stop"),
+            ParamSpec("thenUnreadable", .string, "then stop at a source of this name it cannot open"),
         ])
     let count: Int
     let batch: Int
     let forever: Bool
+    let thenUnreadable: String?
 
     init(params: Params) throws(ParamError) {
         count = params.int("count")!
         batch = params.int("batch")!
         forever = params.bool("forever")!
+        thenUnreadable = params.string("thenUnreadable")
     }
 
     func run(_ step: StepRun) async throws {
@@ -43,6 +46,10 @@ struct EmitRecords: Component {
             guard try await step.output.send(.records(records)) else { return }
         }
         try await step.output.send(.sourceDone(FileInfo(name: "numbers", path: "numbers", location: "test")))
+        if let thenUnreadable {
+            let file = FileInfo(name: thenUnreadable, path: thenUnreadable, location: "test")
+            step.job.sourceUnreadable(file, DropsyncError("TEST_UNREADABLE", "cannot open \(thenUnreadable)").inStep(step.id))
+        }
     }
 }
 

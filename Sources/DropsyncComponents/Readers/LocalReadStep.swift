@@ -118,10 +118,23 @@ public struct LocalReadStep: DropZoneReader {
         return sources
     }
 
-    /// Sends one file downstream; false when the reader should stop.
+    /// Sends one file downstream; false when the reader should stop (after the end of the
+    /// dataflow's wanted input, or at a file it cannot open: `SourceFiles.unreadable`).
     private func send(_ source: Source, _ step: StepRun) async throws -> Bool {
-        guard let file = try open(source, step) else { return true }
-        let information = try file.status()
+        let file: LocalFile
+        do {
+            guard let opened = try open(source, step) else { return true }
+            file = opened
+        } catch {
+            let info = FileInfo(name: source.name, path: source.path, location: source.location, modified: source.modified)
+            return SourceFiles.unreadable(info, error, step)
+        }
+        let information: stat
+        do {
+            information = try file.status()
+        } catch {
+            throw error.concerning(file: source.path)
+        }
         let info = FileInfo(name: source.name, path: source.path, location: source.location,
                             size: Int64(information.st_size), modified: Self.seconds(information.st_mtim))
         return try await SourceFiles.send(info, step) { try file.read(upTo: Self.chunkSize) }

@@ -67,7 +67,13 @@ public struct RemoteReading: Sendable {
             guard FileNames.isSafe(name), transport.path(remotePath, name) == path else {
                 throw DropsyncError("INVALID_PARAM", "\(path) is not a file of \(transport.location) \(remotePath)", file: path)
             }
-            guard let entry = try transport.status(path) else {
+            let status: TransportEntry?
+            do {
+                status = try transport.status(path)
+            } catch {
+                throw error.concerning(file: path)
+            }
+            guard let entry = status else {
                 throw DropsyncError("FILE_NOT_FOUND", "\(transport.location)\(Self.slash(path)) does not exist", file: path)
             }
             entries.append(TransportEntry(name: name, size: entry.size, modified: entry.modified, versionTag: entry.versionTag))
@@ -76,19 +82,20 @@ public struct RemoteReading: Sendable {
     }
 
     /// Sends one file downstream; false when the reader should stop. A listed file gone since the
-    /// listing is traced and passed over.
+    /// listing is traced and passed over; one that cannot be opened stops the reader
+    /// (`SourceFiles.unreadable`).
     private func send(_ entry: TransportEntry, from transport: any FileTransport, _ step: StepRun) async throws -> Bool {
         let path = transport.path(remotePath, entry.name)
+        // The location is the ledger's: the transport's, the path holding the directory.
+        let info = FileInfo(name: entry.name, path: path, location: transport.location, size: entry.size, modified: entry.modified)
         let download: any TransportDownload
         do {
             download = try transport.open(path)
         } catch {
-            guard error.code == "FILE_NOT_FOUND", step.job.explicitFiles == nil else { throw error }
+            guard error.code == "FILE_NOT_FOUND", step.job.explicitFiles == nil else { return SourceFiles.unreadable(info, error, step) }
             step.job.trace(.warning, "\(transport.location)\(Self.slash(path)) vanished before it was read", step: step.id)
             return true
         }
-        // The location is the ledger's: the transport's, the path holding the directory.
-        let info = FileInfo(name: entry.name, path: path, location: transport.location, size: entry.size, modified: entry.modified)
         return try await SourceFiles.send(info, step) { try download.read(upTo: Self.chunkSize) }
     }
 

@@ -54,12 +54,25 @@ struct SourceFiles: Sendable {
         step.metrics.output.add(1)
         guard try await step.output.send(.fileStart(info)) else { return false }
         while true {
-            let chunk = try nextChunk()
+            let chunk: [UInt8]
+            do {
+                chunk = try nextChunk()
+            } catch let error as DropsyncError {
+                throw error.concerning(file: info.path)
+            }
             if chunk.isEmpty { break }
             step.job.bytesRead.add(chunk.count)
             step.metrics.bytesOut.add(chunk.count)
             guard try await step.output.send(.bytes(chunk)), !step.job.limit.isExhausted else { return false }
         }
         return try await step.output.send(.fileEnd)
+    }
+
+    /// A file the reader could not open: the job fails on it once the files sent before it are
+    /// through (their writers commit them); the files after it are left for another job. Returns
+    /// false: the reader stops.
+    static func unreadable(_ info: FileInfo, _ error: DropsyncError, _ step: StepRun) -> Bool {
+        step.job.sourceUnreadable(info, error.inStep(step.id))
+        return false
     }
 }

@@ -112,6 +112,7 @@ public final class JobContext: Sendable {
         var droppedTraceLines = 0
         var processedSources: [FileInfo] = []
         var committedSources: Set<FileInfo> = []
+        var unreadableSource: DropsyncError?
     }
     private let journal = Mutex(Journal())
 
@@ -161,6 +162,19 @@ public final class JobContext: Sendable {
     }
 
     public var committedSources: Set<FileInfo> { journal.withLock { $0.committedSources } }
+
+    /// A reader that cannot open a file stops there and calls this (it counts the file as
+    /// started): the files it sent before still go through the dataflow, and their writers commit
+    /// them; then the job fails with `error`, which names the file.
+    public func sourceUnreadable(_ file: FileInfo, _ error: DropsyncError) {
+        journal.withLock { journal in
+            journal.processedSources.append(file)
+            if journal.unreadableSource == nil { journal.unreadableSource = error.concerning(file: file.path) }
+        }
+    }
+
+    /// The failure `sourceUnreadable` left for the end of the job.
+    public var unreadableSource: DropsyncError? { journal.withLock { $0.unreadableSource } }
 
     public var errorSamples: [ErrorSample] { journal.withLock { $0.samples } }
     public var traceLines: [TraceLine] { journal.withLock { $0.trace } }

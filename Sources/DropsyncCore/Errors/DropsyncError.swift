@@ -26,6 +26,14 @@ public struct DropsyncError: Error, Sendable, CustomStringConvertible {
         return "\(place)\(message) [\(code)]"
     }
 
+    /// The same error, about this file: a reader's error on the file it was reading names that
+    /// file as the job knows it (its path in the drop zone), whatever path the failing call had.
+    public func concerning(file path: String) -> DropsyncError {
+        var copy = self
+        copy.file = path
+        return copy
+    }
+
     /// The same error, attributed to a step unless it already names one.
     public func inStep(_ id: String) -> DropsyncError {
         var copy = self

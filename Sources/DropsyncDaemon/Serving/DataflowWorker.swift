@@ -24,14 +24,6 @@ actor DataflowWorker {
         }
     }
 
-    /// Error codes worth another attempt: the file or the machine may be fine a little later.
-    /// Network trouble is among them (`CONNECTION_FAILED`, …); a refused login, host key or
-    /// certificate is not.
-    static let transientCodes: Set = [
-        "FILE_UNREADABLE", "IO_ERROR", "DISK_FULL", "DATABASE_ERROR", "STEP_FAILED", "JOB_FAILED",
-        "CONNECTION_FAILED", "TRANSFER_FAILED", "SFTP_FAILED", "SSH_FAILED", "SSH_HANDSHAKE_FAILED",
-    ]
-
     /// The longest wait between two tries of a file whose server cannot be reached.
     static let longestUnreachableDelay = Duration.seconds(900)
 
@@ -249,7 +241,8 @@ actor DataflowWorker {
             // The state database failed us: each claimed file is retried later, as transient.
             jobLogger.error("the job could not run: \(error)", metadata: ["code": "DATABASE_ERROR"])
             for file in claimed {
-                try? await fail(file, code: "DATABASE_ERROR", reason: "the job could not run: \(error)", transient: true, logger: jobLogger)
+                try? await fail(
+                    file, code: "DATABASE_ERROR", reason: "the job could not run: \(error)", transient: true, job: nil, logger: jobLogger)
             }
         }
     }
@@ -295,16 +288,14 @@ actor DataflowWorker {
         for file in claimed {
             switch judge.outcome(of: file.path) {
             case .succeeded:
-                try await ledger.settle(file, status: .succeeded)
+                try await ledger.settle(file, status: .succeeded, job: report.id)
                 await finishPostAction(file)
             case .failed:
-                // A failure that names none of the claimed files (a writer's output file, the
-                // store, the server) is worth another try.
                 try await fail(
                     file, code: report.failureCode ?? "JOB_FAILED", reason: report.failure ?? "the job failed",
-                    transient: judge.failureIsAFile ? nil : true, logger: logger)
+                    transient: judge.failureIsTransient, job: report.id, logger: logger)
             case .unread:
-                try await ledger.settle(file, status: .failed, error: "the job ended without reading the file")
+                try await ledger.settle(file, status: .failed, error: "the job ended without reading the file", job: report.id)
             case .notReached:
                 try await ledger.settle(file, status: .ready)
                 if report.status == .failed { enqueue(file) }
@@ -312,24 +303,26 @@ actor DataflowWorker {
         }
     }
 
-    /// A failure of the file itself: retried later when transient (by its code, unless told) and
-    /// attempts remain, else final.
-    private func fail(_ file: DropZoneFile, code: String, reason: String, transient: Bool? = nil, logger: Logger) async throws {
+    /// A failure of the file by `job`: retried later when transient and attempts remain (however
+    /// long it takes when its server cannot be reached), else final.
+    private func fail(
+        _ file: DropZoneFile, code: String, reason: String, transient: Bool, job: String?, logger: Logger
+    ) async throws {
         var logger = logger
         logger[metadataKey: "file"] = "\(file.path)"
         logger[metadataKey: "code"] = "\(code)"
         if code == "FILE_NOT_FOUND" {
-            try await ledger.settle(file, status: .failed, error: "the file vanished before it was read")
+            try await ledger.settle(file, status: .failed, error: "the file vanished before it was read", job: job)
             return logger.warning("\(file.path) vanished before it was read")
         }
         let attempts = try ledger.entry(location: file.location, path: file.path)?.attempts ?? policy.maxAttempts
         // An unreachable server is not the file's fault: it is waited for however long it takes.
         let unreachable = code == "CONNECTION_FAILED"
-        if unreachable || (transient ?? Self.transientCodes.contains(code) && attempts < policy.maxAttempts) {
+        if unreachable || (transient && attempts < policy.maxAttempts) {
             var delay = policy.retryBackoff * (1 << min(max(attempts - 1, 0), 16))
             if unreachable { delay = min(delay, Self.longestUnreachableDelay) }
             delayed.insert(file.path)
-            try await ledger.settle(file, status: .ready, error: reason)
+            try await ledger.settle(file, status: .ready, error: reason, job: job)
             logger.warning(unreachable
                 ? "\(file.path) could not be fetched (attempt \(attempts)): \(reason); retrying in \(delay)"
                 : "\(file.path) failed (attempt \(attempts) of \(policy.maxAttempts)); retrying in \(delay)")
@@ -339,7 +332,7 @@ actor DataflowWorker {
             }
             return
         }
-        try await ledger.settle(file, status: .failed, error: reason)
+        try await ledger.settle(file, status: .failed, error: reason, job: job)
         logger.error("\(file.path) failed for good: \(reason)")
         await finishPostAction(file)
     }
