@@ -20,11 +20,12 @@ import Testing
             """)
     }
 
-    /// `fixture` with a flow importing the gzip'd CSVs its `reader` (with `params`) finds.
+    /// `fixture` with a flow importing the gzip'd CSVs its `reader` (with `params`) finds, ready
+    /// when two polls find them unchanged.
     static func importing(into fixture: DaemonFixture, reader: String, params: String) -> DaemonFixture {
         fixture.scratch.write("conf.d/fans.json", """
             { "name": "fans", "steps": [
-              { "id": "read", "type": "\(reader)", "params": { \(params), "fileNameRegex": ".*\\\\.csv\\\\.gz" },
+              { "id": "read", "type": "\(reader)", "params": { \(params), "fileNameRegex": ".*\\\\.csv\\\\.gz", "stableFor": 0 },
                 "next": ["gunzip"] },
               { "id": "gunzip", "type": "file.uncompress.gzip", "next": ["parse"] },
               { "id": "parse", "type": "file.parse.dsv", "next": ["write"] },

@@ -6,8 +6,8 @@ import Testing
 @Suite struct RemoteReadinessJudgeTests {
     static let now = 1_800_000_000.0
 
-    /// A judge for `/in` with `rules`, and a listing helper.
-    func judge(_ rules: ReadinessRules = ReadinessRules()) -> RemoteReadinessJudge {
+    /// A judge for `/in` with `rules` (by default: two polls alone make a file ready), and a listing helper.
+    func judge(_ rules: ReadinessRules = ReadinessRules(stableFor: 0)) -> RemoteReadinessJudge {
         RemoteReadinessJudge(settings: DropZoneSettings(directory: "/in", fileNamePattern: ".*\\.csv", readiness: rules))
     }
 
@@ -15,8 +15,8 @@ import Testing
         Dictionary(uniqueKeysWithValues: files.map { ($0.0, TransportEntry(name: $0.0, size: $0.1, modified: $0.2)) })
     }
 
-    func poll(_ judge: inout RemoteReadinessJudge, _ files: [String: TransportEntry]) -> [DropZoneFinding] {
-        judge.judge(files, path: { "/in/" + $0 }, now: Self.now)
+    func poll(_ judge: inout RemoteReadinessJudge, _ files: [String: TransportEntry], at now: Double = now) -> [DropZoneFinding] {
+        judge.judge(files, path: { "/in/" + $0 }, now: now)
     }
 
     @Test("a file is ready at the second poll that finds it unchanged, and yielded once")
@@ -26,6 +26,21 @@ import Testing
         #expect(poll(&judge, listing(("a.csv", 10, 5))) == [.seen(file, waitingFor: "the next poll to find it unchanged")])
         #expect(poll(&judge, listing(("a.csv", 10, 5))) == [.ready(file, reason: "unchanged across two polls")])
         #expect(poll(&judge, listing(("a.csv", 10, 5))).isEmpty)
+    }
+
+    @Test("a file is ready only once the polls have found it unchanged for stableFor seconds, however short the poll interval")
+    func stableFor() {
+        var judge = judge(ReadinessRules(stableFor: 30))
+        let file = ListedFile(name: "a.csv", path: "/in/a.csv", size: 10, modified: 5)
+        #expect(poll(&judge, listing(("a.csv", 10, 5)), at: Self.now) == [.seen(file, waitingFor: "the next poll to find it unchanged")])
+        #expect(poll(&judge, listing(("a.csv", 10, 5)), at: Self.now + 1) == [.seen(file, waitingFor: "polls to find it unchanged for 30s")])
+        #expect(poll(&judge, listing(("a.csv", 10, 5)), at: Self.now + 29).isEmpty)
+        // The upload went on: the clock starts again for the new version.
+        let grown = ListedFile(name: "a.csv", path: "/in/a.csv", size: 20, modified: 40)
+        _ = poll(&judge, listing(("a.csv", 20, 40)), at: Self.now + 40)
+        _ = poll(&judge, listing(("a.csv", 20, 40)), at: Self.now + 41)
+        #expect(poll(&judge, listing(("a.csv", 20, 40)), at: Self.now + 69).isEmpty)
+        #expect(poll(&judge, listing(("a.csv", 20, 40)), at: Self.now + 70) == [.ready(grown, reason: "unchanged across two polls")])
     }
 
     @Test("a file that grew between two polls waits for the next one")
@@ -39,7 +54,7 @@ import Testing
 
     @Test("what a stable file still waits for", arguments: [
         (ReadinessRules(minimumSize: 100), "size ≥ 100"),
-        (ReadinessRules(doneMarker: "{name}.done"), "done marker a.csv.done"),
+        (ReadinessRules(stableFor: 0, doneMarker: "{name}.done"), "done marker a.csv.done"),
         (ReadinessRules(minimumAge: 60), "age 60s"),
     ])
     func waiting(rules: ReadinessRules, waitingFor: String) {
@@ -52,7 +67,7 @@ import Testing
 
     @Test("a done marker in the listing lets the file through, and is no file itself")
     func doneMarker() {
-        var judge = judge(ReadinessRules(doneMarker: "{name}.done"))
+        var judge = judge(ReadinessRules(stableFor: 0, doneMarker: "{name}.done"))
         let listed = listing(("a.csv", 10, 5), ("a.csv.done", 0, 5))
         _ = poll(&judge, listed)
         let file = ListedFile(name: "a.csv", path: "/in/a.csv", size: 10, modified: 5)
@@ -61,7 +76,7 @@ import Testing
 
     @Test("a done marker older than the file (left from an earlier delivery) does not let it through")
     func staleDoneMarker() {
-        var judge = judge(ReadinessRules(doneMarker: "{name}.done"))
+        var judge = judge(ReadinessRules(stableFor: 0, doneMarker: "{name}.done"))
         let listed = listing(("a.csv", 10, 5), ("a.csv.done", 0, 4))
         let file = ListedFile(name: "a.csv", path: "/in/a.csv", size: 10, modified: 5)
         #expect(poll(&judge, listed) == [.seen(file, waitingFor: "a done marker a.csv.done newer than the file")])

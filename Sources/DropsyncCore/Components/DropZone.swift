@@ -179,9 +179,13 @@ public protocol RemoteDropZoneReader: DropZoneReader {
 }
 
 extension DropZoneParams {
-    /// The params of remote readers: the readiness params but `stableFor` and `settleAfterClose`
-    /// (a remote file is stable when two polls find it unchanged), the post-actions, and `pollInterval`.
+    /// The params of remote readers: the readiness params but `settleAfterClose` (a server tells
+    /// of no close), with their own `stableFor`, the post-actions, and `pollInterval`.
     public static let remoteSpecs: [ParamSpec] = specs.filter { $0.name != "stableFor" && $0.name != "settleAfterClose" } + [
+        ParamSpec(
+            "stableFor", .number, default: 30, constraints: [.atLeast(0)],
+            "Seconds a file must keep its size and mtime, found so by at least two polls, before it is read "
+                + "(an upload that stalls for less is not read half-way; a done marker or an upload under a temporary name is surer)."),
         ParamSpec("pollInterval", .number, default: 60, constraints: [.between(0.1, 86_400)], "Seconds between two listings of the drop zone by `dropsync serve`."),
     ]
 
