@@ -4,8 +4,8 @@ import DropsyncCore
 extension CurlEasy {
     /// The error for a failed `perform`, coded by what the daemon should do about it:
     /// `CONNECTION_FAILED` (retried with backoff: unreachable, timed out, cut off),
-    /// `AUTHENTICATION_FAILED` and `TLS_VERIFICATION_FAILED` (not retried: the configuration or the
-    /// peer must change), `FILE_NOT_FOUND`, else `TRANSFER_FAILED`. `doing` says what was tried
+    /// `AUTHENTICATION_FAILED`, `TLS_VERIFICATION_FAILED` and `TLS_NOT_OFFERED` (not retried: the
+    /// configuration or the peer must change), `FILE_NOT_FOUND`, else `TRANSFER_FAILED`. `doing` says what was tried
     /// ("download sftp://…/a.csv"); it must hold no secret.
     public func failure(_ code: CURLcode, doing: String) -> DropsyncError {
         let errorCode: String = switch code {
@@ -15,12 +15,17 @@ extension CurlEasy {
             "CONNECTION_FAILED"
         case CURLE_LOGIN_DENIED:
             "AUTHENTICATION_FAILED"
-        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_USE_SSL_FAILED:
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE:
             "TLS_VERIFICATION_FAILED"
+        case CURLE_USE_SSL_FAILED:
+            "TLS_NOT_OFFERED"
         case CURLE_REMOTE_FILE_NOT_FOUND:
             "FILE_NOT_FOUND"
         default:
             "TRANSFER_FAILED"
+        }
+        guard code != CURLE_USE_SSL_FAILED else {
+            return DropsyncError(errorCode, "\(doing): the server does not offer TLS (it refused AUTH TLS); tls \"require\" needs an FTPS server")
         }
         return DropsyncError(errorCode, "\(doing): \(reason(code))")
     }

@@ -65,6 +65,17 @@ import Testing
         #expect(!server.logText.contains("logged in"), "no password was sent: \(server.logText)")
     }
 
+    @Test("tls: require against a server without FTPS is TLS_NOT_OFFERED, and no password is sent in the clear")
+    func serverWithoutTLS() throws {
+        let server = try FTPServer(home: fixture.home)
+        prepare(connection: fixture.connection(server, #""tls": "require""#))
+        let run = try fixture.dropsync("run", "ftp-fans")
+        let output = run.stdout + run.stderr
+        #expect(run.status != 0)
+        #expect(output.contains("the server does not offer TLS") && output.contains("TLS_NOT_OFFERED"), "\(output)")
+        #expect(!server.logText.contains("logged in"), "no password was sent: \(server.logText)")
+    }
+
     @Test("tlsVerify: false connects to an unverified server, and check warns of it")
     func unverified() throws {
         let server = try FTPServer(home: fixture.home, tls: try TLSCertificate(in: fixture.scratch.path))

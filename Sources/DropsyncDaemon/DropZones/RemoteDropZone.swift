@@ -26,7 +26,8 @@ final class RemoteDropZone: DropZoneAccess, @unchecked Sendable {
     private var judge: RemoteReadinessJudge
 
     /// Error codes that polling again cannot cure.
-    static let finalCodes: Set = ["AUTHENTICATION_FAILED", "HOST_KEY_MISMATCH", "HOST_KEY_REVOKED", "HOST_KEY_UNKNOWN", "TLS_VERIFICATION_FAILED"]
+    static let finalCodes: Set = ["AUTHENTICATION_FAILED", "HOST_KEY_MISMATCH", "HOST_KEY_REVOKED", "HOST_KEY_UNKNOWN", "TLS_VERIFICATION_FAILED",
+        "TLS_NOT_OFFERED"]
 
     init(reader: any RemoteDropZoneReader) {
         self.reader = reader
