@@ -117,7 +117,7 @@ public final class SFTPClient: FileTransport {
         // Read now: the calls that find out why overwrite the session's last error.
         let refused = failure(doing)
         let parent = target.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        guard !parent.isEmpty, try !isDirectory(parent, doing: doing) else { throw refused }
+        guard !session.isAbandoned, !parent.isEmpty, try !isDirectory(parent, doing: doing) else { throw refused }
         try makeDirectories(parent, doing: doing)
         guard move(source, to: target, replacing: false) else { throw failure(doing) }
     }
@@ -128,7 +128,7 @@ public final class SFTPClient: FileTransport {
     func replace(_ target: String, with source: String) throws(DropsyncError) {
         if move(source, to: target, replacing: true) { return }
         let refused = failure("cannot rename \(source) to \(target)")
-        guard try status(target) != nil else { throw refused }
+        guard !session.isAbandoned, try status(target) != nil else { throw refused }
         let aside = target + ".replaced-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         guard move(target, to: aside, replacing: false) else { throw failure("cannot move \(target) aside to replace it") }
         guard move(source, to: target, replacing: false) else {
@@ -165,8 +165,10 @@ public final class SFTPClient: FileTransport {
         }
     }
 
-    /// The error for the call that just failed (read before any other call), doing `what`.
+    /// The error for the call that just failed (read before any other call), doing `what`; a
+    /// session the failure left past use is abandoned.
     func failure(_ what: String) -> DropsyncError {
+        session.abandonIfBroken()
         // The SFTP status means something only when the session's error is an SFTP one.
         guard libssh2_session_last_errno(session.handle) == LIBSSH2_ERROR_SFTP_PROTOCOL else {
             return DropsyncError("SFTP_FAILED", "\(location): \(what): \(SSHSession.lastError(session.handle))")

@@ -42,4 +42,25 @@ import Testing
             isDropsyncError(error, code: "NOT_A_DIRECTORY", containing: "cannot list \(scratch.path)/c.csv: \(scratch.path)/c.csv is not a directory")
         }
     }
+
+    @Test("a download from a server that froze fails within about the timeout, the connection released with it")
+    func frozenServer() throws {
+        let server = try OpenSSHServer()
+        defer { server.kill() }
+        scratch.write("big.bin", [UInt8](repeating: 7, count: 32 << 20))
+        var started = ContinuousClock.now
+        do {
+            let client = try server.connect(timeout: .seconds(3))
+            let download = try client.open(scratch.path + "/big.bin")
+            _ = try download.read(upTo: 128 << 10)
+            server.freezeSessions()
+            started = .now
+            while try !download.read(upTo: 128 << 10).isEmpty {}
+            Issue.record("read to the end from a frozen server")
+        } catch let error as DropsyncError {
+            #expect(error.message.lowercased().contains("timed out"), "\(error)")
+        }
+        let waited = started.duration(to: .now)
+        #expect(waited < .seconds(9), "\(waited)")
+    }
 }
