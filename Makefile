@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-BUILD_DEPS := pkg-config zlib1g-dev libsqlite3-dev libjemalloc-dev librnp-dev libssh2-1-dev libcurl4-openssl-dev
+BUILD_DEPS := pkg-config zlib1g-dev libsqlite3-dev libjemalloc-dev librnp-dev libssh2-1-dev libssl-dev libcurl4-openssl-dev
 RUN_DEPS := gzip gnupg
 TEST_DEPS := $(BUILD_DEPS) $(RUN_DEPS) sqlite3 python3 python3-pip systemd openssh-server openssh-client openssl
 # The test peers from PyPI: an FTP/FTPS server, moto's S3 server, and boto3 to check what reached it.

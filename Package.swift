@@ -25,7 +25,8 @@ let package = Package(
         .systemLibrary(name: "CRNP", pkgConfig: "librnp", providers: [.apt(["librnp-dev"])]),
         .target(name: "PGP", dependencies: ["CRNP", "DropsyncCore"]),
         .systemLibrary(name: "CSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
-        .target(name: "SFTP", dependencies: ["CSSH2", "DropsyncCore"]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "SFTP", dependencies: ["CSSH2", "CCrypto", "DropsyncCore"]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "Curl", dependencies: ["CCurl", "DropsyncCore"]),
         .target(

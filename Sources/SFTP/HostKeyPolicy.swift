@@ -4,8 +4,8 @@ import Foundation
 /// How a server's host key is checked; there is no way to skip the check. Messages show the
 /// fingerprint the server offered, so an operator can compare it with the partner's.
 public enum HostKeyPolicy: Sendable, Equatable {
-    /// Lines of a known_hosts file (plain host names, `[host]:port` for other ports; hashed
-    /// names are not read).
+    /// Lines of a known_hosts file: host names plain or hashed (`|1|salt|hash`), `[host]:port` for
+    /// other ports than 22; `@revoked` keys are refused, `@cert-authority` lines passed over.
     case knownHosts([String])
     /// One pinned fingerprint, `SHA256:…` as OpenSSH shows it.
     case fingerprint(String)
@@ -36,7 +36,8 @@ public enum HostKeyPolicy: Sendable, Equatable {
             if known.isEmpty {
                 throw DropsyncError(
                     "HOST_KEY_UNKNOWN",
-                    "\(offered), which knownHosts does not list: connection refused. If the partner confirms the fingerprint, "
+                    "\(offered), which knownHosts does not list under \(SSHHostKey.knownHostsName(host: host, port: port)) "
+                        + "(plain or hashed): connection refused. If the partner confirms the fingerprint, "
                         + "add: \(key.knownHostsLine(host: host, port: port))")
             }
             throw DropsyncError("HOST_KEY_MISMATCH", "\(offered), which differs from the key knownHosts lists for it: connection refused")
@@ -64,7 +65,7 @@ public enum HostKeyPolicy: Sendable, Equatable {
             } else if marker != nil {
                 return nil
             }
-            guard fields.count >= 3, fields[0].lowercased().split(separator: ",").contains(where: { $0 == name }) else { return nil }
+            guard fields.count >= 3, KnownHostsName.field(fields[0], matches: name) else { return nil }
             return (String(fields[1]), String(fields[2]))
         }
     }

@@ -29,7 +29,10 @@ public final class SFTPClient: FileTransport {
         _ directory: String, each: (TransportEntry) throws(DropsyncError) -> Void, refused: (String) -> Void
     ) throws(DropsyncError) {
         guard let handle = libssh2_sftp_open_ex(sftp, directory, UInt32(directory.utf8.count), 0, 0, LIBSSH2_SFTP_OPENDIR) else {
-            throw failure("cannot list \(directory)")
+            // OpenSSH reports a file that is no directory as missing: the status tells them apart.
+            let error = failure("cannot list \(directory)")
+            if error.code == "FILE_NOT_FOUND" { _ = try isDirectory(directory, doing: "cannot list \(directory)") }
+            throw error
         }
         defer { libssh2_sftp_close_handle(handle) }
         var name = [CChar](repeating: 0, count: 1024)
@@ -49,13 +52,29 @@ public final class SFTPClient: FileTransport {
     }
 
     public func status(_ path: String) throws(DropsyncError) -> TransportEntry? {
+        try attributes(of: path).map { Self.entry(String(path.split(separator: "/").last ?? ""), $0) }
+    }
+
+    /// The attributes of `path` (symbolic links followed); nil when there is nothing there.
+    private func attributes(of path: String) throws(DropsyncError) -> LIBSSH2_SFTP_ATTRIBUTES? {
         var attributes = LIBSSH2_SFTP_ATTRIBUTES()
         guard libssh2_sftp_stat_ex(sftp, path, UInt32(path.utf8.count), LIBSSH2_SFTP_STAT, &attributes) == 0 else {
             let error = failure("cannot read the status of \(path)")
             if error.code == "FILE_NOT_FOUND" { return nil }
             throw error
         }
-        return Self.entry(String(path.split(separator: "/").last ?? ""), attributes)
+        return attributes
+    }
+
+    /// Whether the directory `path` exists; `NOT_A_DIRECTORY` when something else is there, as the
+    /// reason `doing` failed. (A server that sends no permissions says nothing: taken as a directory.)
+    private func isDirectory(_ path: String, doing: String) throws(DropsyncError) -> Bool {
+        guard let attributes = try attributes(of: path) else { return false }
+        let type = attributes.permissions & UInt(LIBSSH2_SFTP_S_IFMT)
+        guard UInt(attributes.flags) & UInt(LIBSSH2_SFTP_ATTR_PERMISSIONS) == 0 || type == UInt(LIBSSH2_SFTP_S_IFDIR) else {
+            throw DropsyncError("NOT_A_DIRECTORY", "\(location): \(doing): \(path) is not a directory")
+        }
+        return true
     }
 
     private static func entry(_ name: String, _ attributes: LIBSSH2_SFTP_ATTRIBUTES) -> TransportEntry {
@@ -90,13 +109,17 @@ public final class SFTPClient: FileTransport {
         return SFTPFile(client: self, handle: handle, path: path)
     }
 
-    /// Renames `source` to `target` (which must not exist), creating `target`'s directory when missing.
+    /// Renames `source` to `target` (which must not exist), creating `target`'s directory when
+    /// missing; `NOT_A_DIRECTORY` when a file stands where that directory should be.
     public func rename(_ source: String, to target: String) throws(DropsyncError) {
         if move(source, to: target, replacing: false) { return }
+        let doing = "cannot rename \(source) to \(target)"
+        // Read now: the calls that find out why overwrite the session's last error.
+        let refused = failure(doing)
         let parent = target.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        guard !parent.isEmpty, try status(parent) == nil else { throw failure("cannot rename \(source) to \(target)") }
-        try makeDirectories(parent)
-        guard move(source, to: target, replacing: false) else { throw failure("cannot rename \(source) to \(target)") }
+        guard !session.isAbandoned, !parent.isEmpty, try !isDirectory(parent, doing: doing) else { throw refused }
+        try makeDirectories(parent, doing: doing)
+        guard move(source, to: target, replacing: false) else { throw failure(doing) }
     }
 
     /// Renames `source` to `target`, replacing a file already there: SFTP v3 servers (OpenSSH)
@@ -104,7 +127,8 @@ public final class SFTPClient: FileTransport {
     /// the new one cannot take its place.
     func replace(_ target: String, with source: String) throws(DropsyncError) {
         if move(source, to: target, replacing: true) { return }
-        guard try status(target) != nil else { throw failure("cannot rename \(source) to \(target)") }
+        let refused = failure("cannot rename \(source) to \(target)")
+        guard !session.isAbandoned, try status(target) != nil else { throw refused }
         let aside = target + ".replaced-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         guard move(target, to: aside, replacing: false) else { throw failure("cannot move \(target) aside to replace it") }
         guard move(source, to: target, replacing: false) else {
@@ -120,12 +144,12 @@ public final class SFTPClient: FileTransport {
         return libssh2_sftp_rename_ex(sftp, source, UInt32(source.utf8.count), target, UInt32(target.utf8.count), flags) == 0
     }
 
-    /// Creates `directory` and its missing parents.
-    private func makeDirectories(_ directory: String) throws(DropsyncError) {
+    /// Creates `directory` and its missing parents, for `doing`.
+    private func makeDirectories(_ directory: String, doing: String) throws(DropsyncError) {
         var path = directory.hasPrefix("/") ? "" : "."
         for component in directory.split(separator: "/") {
             path += "/" + component
-            if try status(path) != nil { continue }
+            if try isDirectory(path, doing: doing) { continue }
             guard libssh2_sftp_mkdir_ex(sftp, path, UInt32(path.utf8.count), 0o750) == 0 else {
                 throw failure("cannot create the directory \(path)")
             }
@@ -141,7 +165,10 @@ public final class SFTPClient: FileTransport {
         }
     }
 
+    /// The error for the call that just failed (read before any other call), doing `what`; a
+    /// session the failure left past use is abandoned.
     func failure(_ what: String) -> DropsyncError {
+        session.abandonIfBroken()
         // The SFTP status means something only when the session's error is an SFTP one.
         guard libssh2_session_last_errno(session.handle) == LIBSSH2_ERROR_SFTP_PROTOCOL else {
             return DropsyncError("SFTP_FAILED", "\(location): \(what): \(SSHSession.lastError(session.handle))")

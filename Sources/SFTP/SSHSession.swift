@@ -54,6 +54,25 @@ public final class SSHSession {
         libssh2_session_free(handle)
     }
 
+    /// libssh2's errors after which the session is past use: the server stopped answering within
+    /// the timeout (a packet may be half read), or the connection failed.
+    private static let brokenErrors: Set = [
+        LIBSSH2_ERROR_TIMEOUT, LIBSSH2_ERROR_SOCKET_SEND, LIBSSH2_ERROR_SOCKET_RECV, LIBSSH2_ERROR_SOCKET_DISCONNECT,
+        LIBSSH2_ERROR_SOCKET_TIMEOUT,
+    ]
+
+    /// Whether `abandonIfBroken` gave the session up.
+    private(set) var isAbandoned = false
+
+    /// Shuts the connection down when the last error left the session past use, so that closing
+    /// its files, its SFTP channel and itself fails at once instead of waiting the timeout again
+    /// for each.
+    func abandonIfBroken() {
+        guard !isAbandoned, Self.brokenErrors.contains(libssh2_session_last_errno(handle)) else { return }
+        isAbandoned = true
+        connection.shutDown()
+    }
+
     /// Logs in; throws `AUTHENTICATION_FAILED` (not worth retrying) naming the user, never the secret.
     func authenticate(username: String, credential: SSHCredential) throws(DropsyncError) {
         let status: Int32

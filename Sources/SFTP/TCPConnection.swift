@@ -33,6 +33,10 @@ final class TCPConnection {
 
     deinit { close(descriptor) }
 
+    /// Ends the connection both ways, the descriptor kept open: what is still to be sent or read
+    /// on it fails at once.
+    func shutDown() { _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR)) }
+
     /// A non-blocking connect waited on with `poll`, then back to blocking mode.
     private static func connect(
         _ socket: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: socklen_t, timeout: Duration, error: inout Int32

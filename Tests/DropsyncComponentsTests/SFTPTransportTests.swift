@@ -12,10 +12,7 @@ import Testing
     /// (its own lines by default); makes `out` for uploads.
     func connect(_ server: OpenSSHServer, knownHosts: String? = nil) throws -> SFTPClient {
         try FileManager.default.createDirectory(atPath: scratch.path + "/out", withIntermediateDirectories: true)
-        let key = try [UInt8](Data(contentsOf: URL(fileURLWithPath: server.authorizeNewUserKey())))
-        return try SFTPClient(
-            host: "127.0.0.1", port: server.port, username: OpenSSHServer.username, credential: .privateKey(key, passphrase: nil),
-            policy: .knownHosts((knownHosts ?? server.knownHostsLines).split(separator: "\n").map(String.init)), timeout: .seconds(10))
+        return try server.connect(knownHosts: knownHosts)
     }
 
     @Test("a listing of 2,500 entries finds every one, once, with its size; a subdirectory is no regular file")

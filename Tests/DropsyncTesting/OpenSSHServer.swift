@@ -43,17 +43,36 @@ public final class OpenSSHServer: @unchecked Sendable {
         try SpawnedProcess("/usr/sbin/sshd", ["-D", "-e", "-f", directory.path + "/sshd_config"], log: directory.path + "/sshd.log")
     }
 
-    /// Kills the server and every session it serves (a server gone mid-transfer). Session
-    /// processes leave sshd's process group (`setsid`), so they are found as its children.
+    /// Kills the server and every session it serves (a server gone mid-transfer).
     public func kill() {
-        let listener = process.processID
+        for session in sessionProcesses() { Glibc.kill(session, SIGKILL) }
+        Glibc.kill(process.processID, SIGKILL)
+    }
+
+    /// Stops (SIGSTOP) every session the server serves: a server that froze mid-transfer, its
+    /// connections open and silent. They stay stopped until `kill`.
+    public func freezeSessions() {
+        for session in sessionProcesses() { Glibc.kill(session, SIGSTOP) }
+    }
+
+    /// The processes serving sessions: every descendant of the listener (a session's monitor
+    /// leaves sshd's process group, `setsid`, and forks the process that serves the user).
+    private func sessionProcesses() -> [pid_t] {
+        var children: [pid_t: [pid_t]] = [:]
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let child = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
                   let close = stat.lastIndex(of: ")") else { continue }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 1, pid_t(fields[1]) == listener { Glibc.kill(child, SIGKILL) }
+            if fields.count > 1, let parent = pid_t(fields[1]) { children[parent, default: []].append(child) }
         }
-        Glibc.kill(listener, SIGKILL)
+        var found: [pid_t] = []
+        var parents = [process.processID]
+        while let parent = parents.popLast() {
+            let next = children[parent] ?? []
+            found += next
+            parents += next
+        }
+        return found
     }
 
     /// Starts the server again on the same port, with the same keys, after `kill`.
@@ -85,6 +104,14 @@ public final class OpenSSHServer: @unchecked Sendable {
         }.joined(separator: "\n") + "\n"
     }
 
+    /// known_hosts text with every host name hashed by `ssh-keygen -H`, as `HashKnownHosts yes`
+    /// writes them (it leaves `@revoked` and `@cert-authority` lines as they are).
+    public func hashed(knownHosts text: String) throws -> String {
+        let name = "known_hosts_\(UUID().uuidString.prefix(6))"
+        try Self.run("/usr/bin/ssh-keygen", ["-H", "-f", directory.write(name, text)])
+        return directory.readText(name) ?? ""
+    }
+
     /// A host key's public half as `ssh-keygen` wrote it (`type base64 comment`).
     public func publicKey(_ type: String) -> String { directory.readText("host_\(type).pub") ?? "" }
 
@@ -107,6 +134,7 @@ public final class OpenSSHServer: @unchecked Sendable {
         let output = Pipe()
         process.standardOutput = output
         process.standardInput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

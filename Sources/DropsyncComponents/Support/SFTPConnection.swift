@@ -14,7 +14,7 @@ struct SFTPConnection: Sendable {
         ParamSpec("privateKey", .secret, "A private key (OpenSSH format), usually by reference: {\"file\": …} or {\"credential\": …}."),
         ParamSpec("passphrase", .secret, "The private key's passphrase, when it has one."),
         ConnectionTimeout.spec,
-        ParamSpec("knownHosts", .string, "A known_hosts file listing the server's key (relative to the dataflow's directory)."),
+        ParamSpec("knownHosts", .string, "A known_hosts file listing the server's key, host names plain or hashed (relative to the dataflow's directory)."),
         ParamSpec(
             "hostKeyFingerprint", .string,
             constraints: [.matches(pattern: "(SHA256:)?[A-Za-z0-9+/]{43}", format: "SHA256: and 43 base64 characters, as ssh-keygen -l shows it")],
