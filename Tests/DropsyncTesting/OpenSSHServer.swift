@@ -2,7 +2,8 @@ import Foundation
 
 /// A real OpenSSH `sshd` on loopback for the tests: its own configuration, host keys (Ed25519,
 /// ECDSA, RSA) and a free port, in a temporary directory; killed (SIGKILL) and reaped when released
-/// (`SpawnedProcess`).
+/// (`SpawnedProcess`). Its SFTP subsystem applies the umask 022, whatever the test run's, as
+/// servers commonly do, so the modes of uploaded files are known.
 public final class OpenSSHServer: @unchecked Sendable {
     public let port: Int
     public let directory: TemporaryDirectory
@@ -29,7 +30,7 @@ public final class OpenSSHServer: @unchecked Sendable {
             UsePAM no
             StrictModes no
             AuthorizedKeysFile \(directory.path)/authorized_keys
-            Subsystem sftp internal-sftp
+            Subsystem sftp internal-sftp -u 022
             LogLevel ERROR
             """
         directory.write("sshd_config", configuration)
@@ -43,18 +44,13 @@ public final class OpenSSHServer: @unchecked Sendable {
         try SpawnedProcess("/usr/sbin/sshd", ["-D", "-e", "-f", directory.path + "/sshd_config"], log: directory.path + "/sshd.log")
     }
 
-    /// Kills the server and every session it serves (a server gone mid-transfer). Session
-    /// processes leave sshd's process group (`setsid`), so they are found as its children.
-    public func kill() {
-        let listener = process.processID
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let child = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 1, pid_t(fields[1]) == listener { Glibc.kill(child, SIGKILL) }
-        }
-        Glibc.kill(listener, SIGKILL)
-    }
+    /// Kills the server and every session it serves (a server gone mid-transfer).
+    public func kill() { process.signalWithDescendants(SIGKILL) }
+
+    /// Stops the server and its sessions (SIGSTOP) until `resume`: a server that stalls mid-transfer.
+    public func suspend() { process.signalWithDescendants(SIGSTOP) }
+
+    public func resume() { process.signalWithDescendants(SIGCONT) }
 
     /// Starts the server again on the same port, with the same keys, after `kill`.
     public func restart() throws {
