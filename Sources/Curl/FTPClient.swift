@@ -158,6 +158,16 @@ public final class FTPClient: FileTransport {
         }
     }
 
+    /// Renames `source` to `target`, replacing a file there (the server's RNTO does; a directory
+    /// it refuses).
+    func replace(_ target: String, with source: String) throws(DropsyncError) {
+        let doing = "rename \(source) to \(target)"
+        let replies = try command(["RNFR " + source, "RNTO " + target], doing: doing)
+        if let refused = replies.first(where: { !$0.succeeded }) {
+            throw DropsyncError("TRANSFER_FAILED", "\(location): cannot \(doing): the server replied \(redacted(refused.text))")
+        }
+    }
+
     /// RNFR + RNTO; false when the server refuses the new name.
     private func move(_ from: String, _ to: String, doing: String) throws(DropsyncError) -> Bool {
         let replies = try command(["RNFR " + from, "RNTO " + to], doing: doing)

@@ -2,13 +2,14 @@ import CCurl
 import DropsyncCore
 
 /// A file uploaded (STOR) on a thread of its own as `<path>.<random><temporaryExtension>` (two
-/// jobs never share one), renamed into place (RNFR, RNTO) by the server as soon as the transfer
-/// completes, which `commit` waits for. Released uncommitted, the transfer is aborted and the
-/// temporary file removed (DELE), so nothing appears under the final name.
+/// jobs never share one); `finish` waits for the transfer to complete, and `commit` renames the
+/// file into place (RNFR, RNTO). Released uncommitted, the transfer is aborted and the temporary
+/// file removed (DELE), so nothing appears under the final name.
 final class FTPUpload: FileUpload {
     let name: String
     private let client: FTPClient
     private let temporaryPath: String
+    private let finalPath: String
     private var transfer: ThreadedTransfer?
     private var committed = false
 
@@ -17,9 +18,9 @@ final class FTPUpload: FileUpload {
         name = String(path.split(separator: "/").last ?? "")
         let temporaryPath = path + "." + String(UInt32.random(in: 0...UInt32.max), radix: 16) + temporaryExtension
         self.temporaryPath = temporaryPath
+        finalPath = path
         try client.prepare(client.url(temporaryPath))
         client.curl.set(CURLOPT_UPLOAD, 1)
-        client.curl.set(CURLOPT_POSTQUOTE, list: ["RNFR " + temporaryPath, "RNTO " + path])
         client.isTransferring = true
         transfer = ThreadedTransfer(name: "ftp-upload", lending: client) { client, pipe throws(DropsyncError) in
             let outcome = client.perform(send: { buffer in pipe.read(into: buffer) })
@@ -37,10 +38,14 @@ final class FTPUpload: FileUpload {
         try transfer?.feed(chunk)
     }
 
-    func commit() throws(DropsyncError) {
+    func finish() throws(DropsyncError) {
         try transfer?.finish()
         transfer = nil
         client.isTransferring = false
+    }
+
+    func commit() throws(DropsyncError) {
+        try client.replace(finalPath, with: temporaryPath)
         committed = true
     }
 }

@@ -1,10 +1,10 @@
 import DropsyncCore
 
 /// A file uploaded to S3 in parts of `partSize` bytes (CreateMultipartUpload at the first full
-/// part, UploadPart, CompleteMultipartUpload at `commit`); nobody sees the object before it is
-/// complete. A file smaller than one part is one PutObject at `commit`. Released uncommitted (a
-/// failed or cancelled job, a part refused), the upload is aborted, so no part stays stored.
-/// Parts go up several at a time (`S3PartSender`).
+/// part, UploadPart, the last part and the wait for all at `finish`, CompleteMultipartUpload at
+/// `commit`); nobody sees the object before it is complete. A file smaller than one part is one
+/// PutObject at `commit`. Released uncommitted (a failed or cancelled job, a part refused), the
+/// upload is aborted, so no part stays stored. Parts go up several at a time (`S3PartSender`).
 final class S3MultipartUpload: FileUpload {
     let name: String
     private let client: S3Client
@@ -14,6 +14,8 @@ final class S3MultipartUpload: FileUpload {
     private var sender: S3PartSender?
     /// Parts handed to the sender (part numbers count from 1).
     private var partsSent = 0
+    /// The ETags of the stored parts, in order, once `finish` waited for them.
+    private var partTags: [String] = []
     private var committed = false
 
     /// S3 takes at most this many parts.
@@ -42,11 +44,17 @@ final class S3MultipartUpload: FileUpload {
         }
     }
 
+    /// Sends the last part of a multipart upload and waits for every part to be stored.
+    func finish() throws(DropsyncError) {
+        guard let sender else { return }
+        if !part.isEmpty { try uploadPart() }
+        partTags = try sender.finish()
+    }
+
     func commit() throws(DropsyncError) {
         if uploadID == nil {
             try client.exchange(S3Request(method: .put, key: key), body: part, doing: "upload \(describe)")
         } else {
-            if !part.isEmpty { try uploadPart() }
             try complete()
         }
         committed = true
@@ -81,8 +89,8 @@ final class S3MultipartUpload: FileUpload {
     }
 
     private func complete() throws(DropsyncError) {
-        guard let uploadID, let sender else { return }
-        let parts = try sender.finish().enumerated().map { index, tag in
+        guard let uploadID else { return }
+        let parts = partTags.enumerated().map { index, tag in
             "<Part><PartNumber>\(index + 1)</PartNumber><ETag>\(tag.replacingXMLSpecials)</ETag></Part>"
         }
         let document = "<CompleteMultipartUpload>" + parts.joined() + "</CompleteMultipartUpload>"

@@ -7,6 +7,9 @@ public final class SFTPClient: FileTransport {
     private let session: SSHSession
     private let sftp: OpaquePointer
     public let location: String
+    /// The permission bits of the files `upload` creates (the server's umask applies), as
+    /// OpenSSH's `sftp put` gives them those of the local file.
+    public var filePermissions: Int32 = 0o644
 
     /// Connects, checks the host key by `policy` (before sending any credential), logs in.
     public init(
@@ -70,8 +73,7 @@ public final class SFTPClient: FileTransport {
     /// reason `doing` failed. (A server that sends no permissions says nothing: taken as a directory.)
     private func isDirectory(_ path: String, doing: String) throws(DropsyncError) -> Bool {
         guard let attributes = try attributes(of: path) else { return false }
-        let type = attributes.permissions & UInt(LIBSSH2_SFTP_S_IFMT)
-        guard UInt(attributes.flags) & UInt(LIBSSH2_SFTP_ATTR_PERMISSIONS) == 0 || type == UInt(LIBSSH2_SFTP_S_IFDIR) else {
+        if let type = Self.fileType(attributes), type != UInt(LIBSSH2_SFTP_S_IFDIR) {
             throw DropsyncError("NOT_A_DIRECTORY", "\(location): \(doing): \(path) is not a directory")
         }
         return true
@@ -80,12 +82,18 @@ public final class SFTPClient: FileTransport {
     private static func entry(_ name: String, _ attributes: LIBSSH2_SFTP_ATTRIBUTES) -> TransportEntry {
         let flags = UInt(attributes.flags)
         // A server that sends no permissions says nothing about the type: take it as a file.
-        let hasType = flags & UInt(LIBSSH2_SFTP_ATTR_PERMISSIONS) != 0
+        let type = fileType(attributes)
         return TransportEntry(
             name: name,
             size: flags & UInt(LIBSSH2_SFTP_ATTR_SIZE) != 0 ? Int64(attributes.filesize) : 0,
             modified: flags & UInt(LIBSSH2_SFTP_ATTR_ACMODTIME) != 0 ? Double(attributes.mtime) : 0,
-            isRegularFile: !hasType || attributes.permissions & UInt(LIBSSH2_SFTP_S_IFMT) == UInt(LIBSSH2_SFTP_S_IFREG))
+            isRegularFile: type == nil || type == UInt(LIBSSH2_SFTP_S_IFREG))
+    }
+
+    /// The type bits (`S_IFMT`) of the permissions, when the server sent them.
+    private static func fileType(_ attributes: LIBSSH2_SFTP_ATTRIBUTES) -> UInt? {
+        guard UInt(attributes.flags) & UInt(LIBSSH2_SFTP_ATTR_PERMISSIONS) != 0 else { return nil }
+        return attributes.permissions & UInt(LIBSSH2_SFTP_S_IFMT)
     }
 
     /// Opens `path` for reading.
@@ -97,13 +105,13 @@ public final class SFTPClient: FileTransport {
     }
 
     public func upload(_ path: String, temporaryExtension: String) throws(DropsyncError) -> any FileUpload {
-        try SFTPUpload(client: self, path: path, temporaryExtension: temporaryExtension)
+        try SFTPUpload(client: self, path: path, temporaryExtension: temporaryExtension, permissions: filePermissions)
     }
 
-    /// Creates `path`, owner-only, for writing; fails when it exists.
-    func create(_ path: String) throws(DropsyncError) -> SFTPFile {
+    /// Creates `path` with `permissions` (less the server's umask) for writing; fails when it exists.
+    func create(_ path: String, permissions: Int32) throws(DropsyncError) -> SFTPFile {
         let flags = UInt(LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_EXCL)
-        guard let handle = libssh2_sftp_open_ex(sftp, path, UInt32(path.utf8.count), flags, 0o600, LIBSSH2_SFTP_OPENFILE) else {
+        guard let handle = libssh2_sftp_open_ex(sftp, path, UInt32(path.utf8.count), flags, Int(permissions), LIBSSH2_SFTP_OPENFILE) else {
             throw failure("cannot create \(path)")
         }
         return SFTPFile(client: self, handle: handle, path: path)
@@ -124,11 +132,16 @@ public final class SFTPClient: FileTransport {
 
     /// Renames `source` to `target`, replacing a file already there: SFTP v3 servers (OpenSSH)
     /// refuse to rename over a file, so an existing one is first renamed aside, and put back if
-    /// the new one cannot take its place.
+    /// the new one cannot take its place. Anything but a file at `target` (a directory) is
+    /// left alone, and the rename fails.
     func replace(_ target: String, with source: String) throws(DropsyncError) {
         if move(source, to: target, replacing: true) { return }
         let refused = failure("cannot rename \(source) to \(target)")
-        guard !session.isAbandoned, try status(target) != nil else { throw refused }
+        guard !session.isAbandoned, let existing = try attributes(of: target) else { throw refused }
+        if let type = Self.fileType(existing), type != UInt(LIBSSH2_SFTP_S_IFREG) {
+            let what = type == UInt(LIBSSH2_SFTP_S_IFDIR) ? "a directory" : "not a regular file"
+            throw DropsyncError("TRANSFER_FAILED", "\(location): cannot replace \(target): it is \(what); only a file is replaced")
+        }
         let aside = target + ".replaced-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         guard move(target, to: aside, replacing: false) else { throw failure("cannot move \(target) aside to replace it") }
         guard move(source, to: target, replacing: false) else {

@@ -1,8 +1,8 @@
 import DropsyncCore
 
-/// A remote file uploaded as `<path>.<random><temporaryExtension>` (two jobs never share one) and
-/// renamed into place by `commit`, replacing what was there; released uncommitted, its temporary
-/// file is closed, then removed.
+/// A remote file uploaded as `<path>.<random><temporaryExtension>` (two jobs never share one),
+/// created with `permissions` (the server's umask applies), and renamed into place by `commit`,
+/// replacing the file there; released uncommitted, its temporary file is closed, then removed.
 final class SFTPUpload: FileUpload {
     let name: String
     private let client: SFTPClient
@@ -15,12 +15,12 @@ final class SFTPUpload: FileUpload {
     private var buffered: [UInt8] = []
     static let writeSize = 2 << 20
 
-    init(client: SFTPClient, path: String, temporaryExtension: String) throws(DropsyncError) {
+    init(client: SFTPClient, path: String, temporaryExtension: String, permissions: Int32) throws(DropsyncError) {
         self.client = client
         name = String(path.split(separator: "/").last ?? "")
         finalPath = path
         temporaryPath = path + "." + String(UInt32.random(in: 0...UInt32.max), radix: 16) + temporaryExtension
-        writer = try client.create(temporaryPath)
+        writer = try client.create(temporaryPath, permissions: permissions)
     }
 
     /// Some servers keep open files: the handle is closed before the removal.
@@ -38,9 +38,14 @@ final class SFTPUpload: FileUpload {
         }
     }
 
-    func commit() throws(DropsyncError) {
+    /// Writes what is buffered and closes the temporary file (a full disk shows here).
+    func finish() throws(DropsyncError) {
         if !buffered.isEmpty { try writer.write(buffered) }
+        buffered = []
         try writer.close()
+    }
+
+    func commit() throws(DropsyncError) {
         try client.replace(finalPath, with: temporaryPath)
         committed = true
     }

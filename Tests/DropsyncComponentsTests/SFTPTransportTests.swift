@@ -60,6 +60,7 @@ import Testing
         let upload = try client.upload(scratch.path + "/out/a.bin", temporaryExtension: ".uploading")
         try upload.write(bytes)
         #expect(!scratch.list("out").contains("a.bin"))
+        try upload.finish()
         try upload.commit()
         #expect(scratch.list("out") == ["a.bin"])
         #expect(scratch.read("out/a.bin") == bytes)
@@ -74,6 +75,7 @@ import Testing
         server.kill()
         #expect(throws: DropsyncError.self) {
             try upload.write([UInt8](repeating: 7, count: 3 << 20))
+            try upload.finish()
             try upload.commit()
         }
         #expect(!scratch.list("out").contains("a.bin"))

@@ -43,6 +43,11 @@ public final class FTPServer: @unchecked Sendable {
     /// Kills the server now (a partner's server going away mid-transfer).
     public func kill() { process = nil }
 
+    /// Stops the server (SIGSTOP) until `resume`: a server that stalls mid-transfer.
+    public func suspend() { process?.signalWithDescendants(SIGSTOP) }
+
+    public func resume() { process?.signalWithDescendants(SIGCONT) }
+
     /// What the server logged.
     public var logText: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 

@@ -2,7 +2,8 @@ import Foundation
 
 /// A real OpenSSH `sshd` on loopback for the tests: its own configuration, host keys (Ed25519,
 /// ECDSA, RSA) and a free port, in a temporary directory; killed (SIGKILL) and reaped when released
-/// (`SpawnedProcess`).
+/// (`SpawnedProcess`). Its SFTP subsystem applies the umask 022, whatever the test run's, as
+/// servers commonly do, so the modes of uploaded files are known.
 public final class OpenSSHServer: @unchecked Sendable {
     public let port: Int
     public let directory: TemporaryDirectory
@@ -29,7 +30,7 @@ public final class OpenSSHServer: @unchecked Sendable {
             UsePAM no
             StrictModes no
             AuthorizedKeysFile \(directory.path)/authorized_keys
-            Subsystem sftp internal-sftp
+            Subsystem sftp internal-sftp -u 022
             LogLevel ERROR
             """
         directory.write("sshd_config", configuration)
@@ -44,36 +45,12 @@ public final class OpenSSHServer: @unchecked Sendable {
     }
 
     /// Kills the server and every session it serves (a server gone mid-transfer).
-    public func kill() {
-        for session in sessionProcesses() { Glibc.kill(session, SIGKILL) }
-        Glibc.kill(process.processID, SIGKILL)
-    }
+    public func kill() { process.signalWithDescendants(SIGKILL) }
 
-    /// Stops (SIGSTOP) every session the server serves: a server that froze mid-transfer, its
-    /// connections open and silent. They stay stopped until `kill`.
-    public func freezeSessions() {
-        for session in sessionProcesses() { Glibc.kill(session, SIGSTOP) }
-    }
+    /// Stops the server and its sessions (SIGSTOP) until `resume`: a server that stalls mid-transfer.
+    public func suspend() { process.signalWithDescendants(SIGSTOP) }
 
-    /// The processes serving sessions: every descendant of the listener (a session's monitor
-    /// leaves sshd's process group, `setsid`, and forks the process that serves the user).
-    private func sessionProcesses() -> [pid_t] {
-        var children: [pid_t: [pid_t]] = [:]
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let child = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 1, let parent = pid_t(fields[1]) { children[parent, default: []].append(child) }
-        }
-        var found: [pid_t] = []
-        var parents = [process.processID]
-        while let parent = parents.popLast() {
-            let next = children[parent] ?? []
-            found += next
-            parents += next
-        }
-        return found
-    }
+    public func resume() { process.signalWithDescendants(SIGCONT) }
 
     /// Starts the server again on the same port, with the same keys, after `kill`.
     public func restart() throws {

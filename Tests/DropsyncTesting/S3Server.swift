@@ -35,6 +35,11 @@ public final class S3Server: @unchecked Sendable {
 
     public var endpoint: String { "http://127.0.0.1:\(port)" }
 
+    /// Stops the server (SIGSTOP) until `resume`: a server that stalls mid-transfer.
+    public func suspend() { process.signalWithDescendants(SIGSTOP) }
+
+    public func resume() { process.signalWithDescendants(SIGCONT) }
+
     /// The connection params of a reader or writer of `bucket` (a JSON object's members).
     public func connectionParams(secretKey: String? = nil) -> String {
         #""bucketName": "\#(bucket)", "accessKey": "\#(accessKey)", "secretKey": "\#(secretKey ?? self.secretKey)", "endpoint": "\#(endpoint)""#

@@ -35,6 +35,26 @@ public final class SpawnedProcess: @unchecked Sendable {
 
     private var reaped = false
 
+    /// Sends `signal` to the process and to every process descending from it, found through
+    /// `/proc`: daemons such as sshd serve each session in a child that leaves the process group.
+    public func signalWithDescendants(_ signal: Int32) {
+        // A reaped process's id may belong to another process by now.
+        guard !reaped else { return }
+        var parentOf: [pid_t: pid_t] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let child = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // After the command's name: the state, then the parent's id.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let parent = pid_t(fields[1]) { parentOf[child] = parent }
+        }
+        var family: Set = [processID]
+        while case let more = parentOf.filter({ family.contains($0.value) && !family.contains($0.key) }).keys, !more.isEmpty {
+            family.formUnion(more)
+        }
+        for member in family { kill(member, signal) }
+    }
+
     /// Whether the process is still running (it is reaped if it has ended).
     public var isRunning: Bool {
         guard !reaped else { return false }

@@ -107,6 +107,7 @@ import Testing
         let content = (0..<2_000_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         let upload = try client.upload("out/accounts.csv", temporaryExtension: ".uploading")
         for start in stride(from: 0, to: content.count, by: 131_072) { try upload.write(Array(content[start..<min(content.count, start + 131_072)])) }
+        try upload.finish()
         try upload.commit()
         #expect(try client.status("out/accounts.csv")?.size == 2_000_000, "the connection serves on while the upload is held")
         #expect(scratch.read("home/out/accounts.csv") == content)
@@ -134,9 +135,28 @@ import Testing
         server.kill()
         let error = #expect(throws: DropsyncError.self) {
             for _ in 0..<100 { try upload.write([UInt8](repeating: 2, count: 131_072)) }
+            try upload.finish()
             try upload.commit()
         }
         #expect(error?.code == "CONNECTION_FAILED", "\(String(describing: error))")
         #expect(!scratch.list("home/out").contains("accounts.csv"))
+    }
+}
+
+extension FTPTransportTests {
+    @Test("an upload onto the name of a directory fails with the server's reply, leaving the directory and no temporary file")
+    func uploadOntoDirectory() throws {
+        scratch.write("home/out/accounts.csv/partner.txt", "theirs")
+        let server = try FTPServer(home: scratch.path + "/home")
+        do {
+            let upload = try connect(server).upload("out/accounts.csv", temporaryExtension: ".uploading")
+            try upload.write(Array("UID\n1\n".utf8))
+            try upload.finish()
+            let error = #expect(throws: DropsyncError.self) { try upload.commit() }
+            #expect(error?.code == "TRANSFER_FAILED", "\(String(describing: error))")
+            #expect(error?.message.contains("/out/accounts.csv: the server replied 550") == true, "\(String(describing: error))")
+        }
+        #expect(scratch.list("home/out") == ["accounts.csv"])
+        #expect(scratch.readText("home/out/accounts.csv/partner.txt") == "theirs")
     }
 }

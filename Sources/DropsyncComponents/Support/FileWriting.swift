@@ -1,7 +1,8 @@
 import DropsyncCore
 
 /// The loop every file writer runs: each incoming file is written under its own name (or
-/// `fileName`, macros expanded), checked safe, never twice in one job, and committed at its end.
+/// `fileName`, macros expanded), checked safe, never twice in one job, and committed at its end,
+/// unless the job was cancelled by then (however long the upload took to finish).
 /// In a dry run the file goes through the same checks and is counted, but never opened: the
 /// writer does not connect and writes nothing.
 struct FileWriting {
@@ -36,6 +37,9 @@ struct FileWriting {
             case .fileEnd:
                 guard let finished = pending else { continue }
                 pending = nil
+                try step.metrics.timed { () throws(DropsyncError) in try finished.finish() }
+                // A cancelled job publishes nothing: the upload is released uncommitted instead.
+                try Task.checkCancellation()
                 try step.metrics.timed { () throws(DropsyncError) in try finished.commit() }
                 step.metrics.output.add(1)
                 let verb = step.job.dryRun ? "would write" : "wrote"
@@ -66,6 +70,8 @@ private final class DiscardedFile: FileUpload {
     init(name: String) { self.name = name }
 
     func write(_ chunk: [UInt8]) throws(DropsyncError) {}
+
+    func finish() throws(DropsyncError) {}
 
     func commit() throws(DropsyncError) {}
 }

@@ -77,10 +77,14 @@ private final class PendingFile: FileUpload {
 
     func write(_ chunk: [UInt8]) throws(DropsyncError) { try file.write(chunk) }
 
-    /// Syncs the bytes, renames the file into place and syncs the directory entry.
-    func commit() throws(DropsyncError) {
+    /// Syncs the bytes to disk.
+    func finish() throws(DropsyncError) {
         try file.synchronize()
         try file.close()
+    }
+
+    /// Renames the file into place and syncs the directory entry.
+    func commit() throws(DropsyncError) {
         let target = directory + "/" + name
         guard rename(temporaryPath, target) == 0 else {
             throw DropsyncError("FILE_WRITE_FAILED", "cannot rename into \(target): \(SystemError.reason(errno))", file: target)

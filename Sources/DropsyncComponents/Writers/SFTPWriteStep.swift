@@ -4,22 +4,31 @@ import DropsyncCore
 ///
 /// A file is uploaded as `<name>.<random><temporaryUploadExtension>` (so two jobs never share one)
 /// and renamed into place once whole, so the partner never picks up half a file; a failed or
-/// cancelled upload removes the temporary file. The connection is made at the first file, with the
-/// host key checked as for the reader.
+/// cancelled upload removes the temporary file. The file is created with `filePermissions` (the
+/// server's umask applies), so a partner's pickup running under another account can read it. The
+/// connection is made at the first file, with the host key checked as for the reader.
 public struct SFTPWriteStep: RemoteWritingComponent {
     public static let spec = ComponentSpec(
         type: "datasource.write.sftp",
         summary: "Uploads files to a directory on an SFTP server (temporary name, then rename); host keys are always verified.",
         input: .file, output: .nothing,
-        params: SFTPConnection.specs + [ParamSpec("remotePath", .string, default: ".", "The directory to upload into.")]
-            + RemoteWriting.specs)
+        params: SFTPConnection.specs + [
+            ParamSpec("remotePath", .string, default: ".", "The directory to upload into."),
+            ParamSpec(
+                "filePermissions", .string, default: "0644",
+                constraints: [.matches(pattern: "0?[0-7]{3}", format: "an octal mode such as \"0640\"")],
+                "The permission bits of the uploaded files, in octal (the server's umask applies), as `sftp put` gives them the local file's."),
+        ] + RemoteWriting.specs)
 
     public let writing: RemoteWriting
 
     public init(params: Params) throws(ParamError) {
         let connection = try SFTPConnection(params)
+        let permissions = Int32(params.string("filePermissions") ?? "0644", radix: 8) ?? 0o644
         writing = try RemoteWriting(params, remotePath: params.string("remotePath") ?? ".") { () throws(DropsyncError) in
-            try connection.connect()
+            let client = try connection.connect()
+            client.filePermissions = permissions
+            return client
         }
     }
 }

@@ -66,12 +66,19 @@ public protocol TransportDownload: AnyObject {
     func read(upTo count: Int) throws(DropsyncError) -> [UInt8]
 }
 
-/// A file being written where nobody sees it yet: `commit` puts it in place under its name, and
-/// releasing it uncommitted removes what was written (on a throw, on cancellation, when input
-/// ends mid-file).
+/// A file being written where nobody sees it yet: `finish` stores the last bytes, still out of
+/// sight, and `commit` puts the file in place under its name; releasing it uncommitted removes
+/// what was written (on a throw, on cancellation, when input ends mid-file).
+///
+/// The writer calls `commit` only after `finish`, and only when the job was not cancelled in
+/// between (`FileWriting`): `finish` may wait long for the server, `commit` is the point of no
+/// return (a rename, CompleteMultipartUpload).
 public protocol FileUpload: AnyObject {
     /// The name it will have, for messages.
     var name: String { get }
     func write(_ chunk: [UInt8]) throws(DropsyncError)
+    /// Stores everything written, still where nobody sees it; waits for the server.
+    func finish() throws(DropsyncError)
+    /// Puts the finished file in place under its name.
     func commit() throws(DropsyncError)
 }
