@@ -64,8 +64,13 @@ public struct JobRunner: Sendable {
                     }
                 }
                 if let cause { throw cause }
-                // A reader stopped at a file it could not open, once the files before it were through.
-                if let unreadable = job.unreadableSource { throw unreadable }
+                // A reader stopped at a file it could not open. Every step ended normally, so the
+                // files before it went through every writer: they are committed. A test run whose
+                // `--limit` was used up did not need the file.
+                if let unreadable = job.unreadableSource, !job.limit.isExhausted {
+                    for source in job.sources where source.path != unreadable.file { job.sourceCommitted(source) }
+                    throw unreadable
+                }
             }
         } catch {
             // A job its caller cancelled was cancelled, whatever error its steps ended with.

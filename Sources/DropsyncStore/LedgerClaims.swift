@@ -38,6 +38,12 @@ extension LedgerStore {
                 let storedStatus = LedgerStatus(rawValue: stored["status"]) ?? .failed
                 let sameVersion = stored["size"] as Int64? == file.size && stored["mtime"] as Double? == file.modified
                 if sameVersion && (storedStatus == .claimed || storedStatus.isSettled || storedStatus == status) {
+                    if storedStatus == .seen && status == .seen {
+                        // The same version waits for something else now (the next poll, then `stableFor`).
+                        try db.execute(
+                            sql: "UPDATE ledger SET readyReason = ? WHERE location = ? AND path = ? AND readyReason IS NOT ?",
+                            arguments: [reason, file.location, file.path, reason])
+                    }
                     return storedStatus
                 }
                 try db.execute(
@@ -150,16 +156,17 @@ extension LedgerStore {
         }
     }
 
-    /// Entries, most recently updated first, of one dataflow and one status when given.
-    public func list(dataflow: String?, status: LedgerStatus?, limit: Int) throws -> [LedgerEntry] {
+    /// Entries, most recently updated first, of one dataflow, one status and one location when given.
+    public func list(dataflow: String?, status: LedgerStatus?, location: String? = nil, limit: Int) throws -> [LedgerEntry] {
         try database.pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM ledger WHERE (?1 IS NULL OR dataflow = ?1) AND (?2 IS NULL OR status = ?2)
+                        AND (?4 IS NULL OR location = ?4)
                     ORDER BY updatedAt DESC, rowid DESC LIMIT ?3
                     """,
-                arguments: [dataflow, status?.rawValue, limit]
+                arguments: [dataflow, status?.rawValue, limit, location]
             ).map(Self.entry)
         }
     }

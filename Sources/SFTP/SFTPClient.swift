@@ -7,9 +7,8 @@ public final class SFTPClient: FileTransport {
     private let session: SSHSession
     private let sftp: OpaquePointer
     public let location: String
-    /// The permission bits of the files `upload` creates (the server's umask applies), as
-    /// OpenSSH's `sftp put` gives them those of the local file.
-    public var filePermissions: Int32 = 0o644
+    /// The permission bits of the files `upload` creates (the server's umask applies).
+    public var filePermissions: Int32 = 0o640
 
     /// Connects, checks the host key by `policy` (before sending any credential), logs in.
     public init(

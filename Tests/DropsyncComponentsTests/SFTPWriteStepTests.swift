@@ -32,7 +32,7 @@ func sftpParams(_ server: OpenSSHServer, _ scratch: TemporaryDirectory) throws -
         try #require(FileManager.default.attributesOfItem(atPath: scratch.path + "/" + path)[.posixPermissions] as? Int)
     }
 
-    @Test("a file is created readable by all (0644) unless filePermissions says otherwise", arguments: [(nil, 0o644), ("0640", 0o640), ("600", 0o600)])
+    @Test("a file is created readable by its owner and group (0640) unless filePermissions says otherwise", arguments: [(nil, 0o640), ("0644", 0o644), ("600", 0o600)])
     func permissions(given: String?, expected: Int) async throws {
         _ = try await upload(filePackets("accounts.csv", "UID\n1\n"), given.map { ["filePermissions": .string($0)] } ?? [:])
         #expect(scratch.readText("out/accounts.csv") == "UID\n1\n")

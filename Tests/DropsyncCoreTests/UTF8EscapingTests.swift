@@ -29,4 +29,10 @@ struct UTF8EscapingTests {
         #expect(Rejection.rawLine([0x31, 0x2C, 0xE9]) == #"1,\xE9"#)
         #expect(Rejection.rawLine([UInt8](repeating: 0x79, count: 5000)).utf8.count == Rejection.maximumRawLineBytes)
     }
+
+    @Test("a raw line is cut before a character the cut would split, not inside it")
+    func rawLineCutAtCharacter() {
+        let line = String(repeating: "y", count: Rejection.maximumRawLineBytes - 1) + "€€"
+        #expect(Rejection.rawLine(Array(line.utf8)) == String(repeating: "y", count: Rejection.maximumRawLineBytes - 1))
+    }
 }

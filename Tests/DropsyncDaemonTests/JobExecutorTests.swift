@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test("a failure that names no file of the job leaves every file the job read and did not commit ready, with the error, for another try")
-    func unnamedFailureFailsAll() async throws {
+    func unnamedFailureLeavesFilesReady() async throws {
         scratch.write("conf.d/people.json", """
             { "name": "people", "steps": [
               { "id": "read", "type": "datasource.read.local", "params": { "path": "../inbound" }, "next": ["parse"] },

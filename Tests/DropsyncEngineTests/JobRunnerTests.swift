@@ -88,12 +88,15 @@ import Testing
             {"id": "emit", "type": "test.emit", "params": {"count": 100, "thenUnreadable": "b.csv"}, "next": ["collect"]},
             {"id": "collect", "type": "test.collect"}
             """))
-        let report = await JobRunner().run(dataflow, job: job(), trigger: "test")
+        let job = job()
+        let report = await JobRunner().run(dataflow, job: job, trigger: "test")
         #expect(report.status == .failed)
         #expect(report.failureFile == "b.csv")
+        #expect(job.committedSources == [EmitRecords.source], "the file before it went through every step: committed")
+        #expect(job.traceLines.contains { $0.message.contains("cannot read b.csv") })
         #expect(report.failureCode == "TEST_UNREADABLE")
         #expect(report.failure?.contains("step 'emit'") == true)
-        #expect(report.files.map(\.path) == ["b.csv"], "the unreadable file counts as one the job started")
+        #expect(report.files.map(\.path) == ["numbers", "b.csv"], "the unreadable file counts as one the job started")
         #expect(sink.records("collect").count == 100)
         #expect(sink.stepsThatSawTheEnd == ["collect"], "the writer saw the end of its input, not an abort")
     }

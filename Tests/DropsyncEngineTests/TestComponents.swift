@@ -34,7 +34,11 @@ struct EmitRecords: Component {
         thenUnreadable = params.string("thenUnreadable")
     }
 
+    /// The one source it reads.
+    static let source = FileInfo(name: "numbers", path: "numbers", location: "test")
+
     func run(_ step: StepRun) async throws {
+        step.job.sourceStarted(Self.source)
         var next = 0
         while forever || next < count {
             let wanted = forever ? batch : min(batch, count - next)
@@ -45,7 +49,7 @@ struct EmitRecords: Component {
             step.metrics.output.add(granted)
             guard try await step.output.send(.records(records)) else { return }
         }
-        try await step.output.send(.sourceDone(FileInfo(name: "numbers", path: "numbers", location: "test")))
+        try await step.output.send(.sourceDone(Self.source))
         if let thenUnreadable {
             let file = FileInfo(name: thenUnreadable, path: thenUnreadable, location: "test")
             step.job.sourceUnreadable(file, DropsyncError("TEST_UNREADABLE", "cannot open \(thenUnreadable)").inStep(step.id))

@@ -79,4 +79,26 @@ struct LedgerStoreTests {
         #expect(try ledger.list(dataflow: nil, status: nil, limit: 10).map(\.path) == ["/drop/b.csv", "/drop/a.csv"])
         #expect(try ledger.entry(location: file.location, path: "/drop/missing.csv") == nil)
     }
+
+    @Test("the list can be of one location: a daemon's zone takes no file `run --file` recorded elsewhere")
+    func listOfLocation() async throws {
+        let fixture = try StoreFixture()
+        let ledger = fixture.database.ledger
+        var elsewhere = file
+        elsewhere.location = "local:/home/operator"
+        elsewhere.path = "/home/operator/a.csv"
+        try await ledger.record(file, status: .ready, job: nil, contentHash: nil, error: nil, at: seen)
+        try await ledger.record(elsewhere, status: .ready, job: nil, contentHash: nil, error: nil, at: seen)
+        #expect(try ledger.list(dataflow: nil, status: .ready, location: file.location, limit: 10).map(\.path) == [file.path])
+        #expect(try ledger.list(dataflow: nil, status: .ready, limit: 10).count == 2)
+    }
+
+    @Test("a file seen again in the same version says what it waits for now")
+    func seenReasonFollows() async throws {
+        let ledger = try StoreFixture().database.ledger
+        let seenFile = DropZoneFile(dataflow: "fans", location: file.location, path: file.path, size: 100, modified: 1_794_999_000)
+        _ = try await ledger.observe(seenFile, status: .seen, reason: "waiting for the next poll to find it unchanged", at: seen)
+        _ = try await ledger.observe(seenFile, status: .seen, reason: "waiting for polls to find it unchanged for 30s", at: seen + 1)
+        #expect(try ledger.entry(location: file.location, path: file.path)?.readyReason == "waiting for polls to find it unchanged for 30s")
+    }
 }

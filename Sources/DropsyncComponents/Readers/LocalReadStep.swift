@@ -38,6 +38,7 @@ public struct LocalReadStep: DropZoneReader {
         var name: String
         var path: String
         var location: String
+        var size: Int64
         var modified: Double
         /// What `open` gets: the path itself, or the target of a symlink inside the directory.
         var openPath: String
@@ -84,7 +85,7 @@ public struct LocalReadStep: DropZoneReader {
                 openPath = target
             }
             guard information.st_mode & S_IFMT == S_IFREG else { continue }
-            sources.append(Source(name: name, path: path, location: "local:" + directory,
+            sources.append(Source(name: name, path: path, location: "local:" + directory, size: Int64(information.st_size),
                                   modified: Self.seconds(information.st_mtim), openPath: openPath, mustExist: false))
         }
         return order.ordered(sources, name: \.name, modified: \.modified)
@@ -112,7 +113,8 @@ public struct LocalReadStep: DropZoneReader {
             }
             let url = URL(fileURLWithPath: path)
             sources.append(Source(name: url.lastPathComponent, path: path, location: "local:" + url.deletingLastPathComponent().path,
-                                  modified: Self.seconds(information.st_mtim), openPath: openPath, mustExist: true,
+                                  size: Int64(information.st_size), modified: Self.seconds(information.st_mtim), openPath: openPath,
+                                  mustExist: true,
                                   followsSymlinks: !inDropZone))
         }
         return sources
@@ -126,7 +128,7 @@ public struct LocalReadStep: DropZoneReader {
             guard let opened = try open(source, step) else { return true }
             file = opened
         } catch {
-            let info = FileInfo(name: source.name, path: source.path, location: source.location, modified: source.modified)
+            let info = FileInfo(name: source.name, path: source.path, location: source.location, size: source.size, modified: source.modified)
             return SourceFiles.unreadable(info, error, step)
         }
         let information: stat

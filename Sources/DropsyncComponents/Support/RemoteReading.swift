@@ -71,7 +71,7 @@ public struct RemoteReading: Sendable {
             do {
                 status = try transport.status(path)
             } catch {
-                throw error.concerning(file: path)
+                throw error.whileReading(path)
             }
             guard let entry = status else {
                 throw DropsyncError("FILE_NOT_FOUND", "\(transport.location)\(Self.slash(path)) does not exist", file: path)
@@ -83,7 +83,7 @@ public struct RemoteReading: Sendable {
 
     /// Sends one file downstream; false when the reader should stop. A listed file gone since the
     /// listing is traced and passed over; one that cannot be opened stops the reader
-    /// (`SourceFiles.unreadable`).
+    /// (`SourceFiles.unreadable`), unless the server failed rather than the file.
     private func send(_ entry: TransportEntry, from transport: any FileTransport, _ step: StepRun) async throws -> Bool {
         let path = transport.path(remotePath, entry.name)
         // The location is the ledger's: the transport's, the path holding the directory.
@@ -92,6 +92,7 @@ public struct RemoteReading: Sendable {
         do {
             download = try transport.open(path)
         } catch {
+            if error.isAboutTheServer { throw error }
             guard error.code == "FILE_NOT_FOUND", step.job.explicitFiles == nil else { return SourceFiles.unreadable(info, error, step) }
             step.job.trace(.warning, "\(transport.location)\(Self.slash(path)) vanished before it was read", step: step.id)
             return true

@@ -58,7 +58,7 @@ struct SourceFiles: Sendable {
             do {
                 chunk = try nextChunk()
             } catch let error as DropsyncError {
-                throw error.concerning(file: info.path)
+                throw error.whileReading(info.path)
             }
             if chunk.isEmpty { break }
             step.job.bytesRead.add(chunk.count)

@@ -167,9 +167,12 @@ public final class JobContext: Sendable {
     /// started): the files it sent before still go through the dataflow, and their writers commit
     /// them; then the job fails with `error`, which names the file.
     public func sourceUnreadable(_ file: FileInfo, _ error: DropsyncError) {
+        let error = error.concerning(file: file.path)
+        // Traced, as another step's failure while the earlier files drain would be reported instead.
+        trace(.error, "cannot read \(file.path): \(error)", step: error.step)
         journal.withLock { journal in
             journal.processedSources.append(file)
-            if journal.unreadableSource == nil { journal.unreadableSource = error.concerning(file: file.path) }
+            if journal.unreadableSource == nil { journal.unreadableSource = error }
         }
     }
 

@@ -85,10 +85,18 @@ public struct Rejection: Error, Sendable {
     /// A raw line longer than this is cut: it goes into error files and the job's samples.
     public static let maximumRawLineBytes = 4096
 
-    /// A line's bytes as `rawLine` shows them: cut to `maximumRawLineBytes`, and with each byte
-    /// that is not valid UTF-8 written as `\xNN`, so that the report keeps what it was.
+    /// A line's bytes as `rawLine` shows them: cut to `maximumRawLineBytes` (before a character
+    /// the cut would split), and with each byte that is not valid UTF-8 written as `\xNN`, so that
+    /// the report keeps what it was.
     public static func rawLine(_ bytes: some Collection<UInt8>) -> String {
-        UTF8Escaping.showingInvalidBytes(bytes.prefix(maximumRawLineBytes))
+        var kept = Array(bytes.prefix(maximumRawLineBytes + 1))
+        if kept.count > maximumRawLineBytes {
+            var end = maximumRawLineBytes
+            // Back to the first byte of the character the cut falls in (at most three bytes back).
+            while end > maximumRawLineBytes - 3, kept[end] & 0xC0 == 0x80 { end -= 1 }
+            kept.removeSubrange((kept[end] & 0xC0 == 0x80 ? maximumRawLineBytes : end)...)
+        }
+        return UTF8Escaping.showingInvalidBytes(kept)
     }
 
     public init(_ code: String, _ message: String, lineNumber: Int? = nil, rawLine: String? = nil) {

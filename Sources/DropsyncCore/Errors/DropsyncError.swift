@@ -34,6 +34,18 @@ public struct DropsyncError: Error, Sendable, CustomStringConvertible {
         return copy
     }
 
+    /// Codes that say a server, or the way to it, failed rather than the file being read.
+    public static let serverCodes: Set = [
+        "CONNECTION_FAILED", "AUTHENTICATION_FAILED", "TLS_VERIFICATION_FAILED", "TLS_NOT_OFFERED", "HOST_KEY_MISMATCH",
+        "HOST_KEY_REVOKED", "HOST_KEY_UNKNOWN", "BUCKET_NOT_FOUND",
+    ]
+
+    public var isAboutTheServer: Bool { Self.serverCodes.contains(code) }
+
+    /// The error as a reader reports it while reading the file at `path`: about that file, unless
+    /// the server or the way to it failed (a refused login must not be blamed on one file after another).
+    public func whileReading(_ path: String) -> DropsyncError { isAboutTheServer ? self : concerning(file: path) }
+
     /// The same error, attributed to a step unless it already names one.
     public func inStep(_ id: String) -> DropsyncError {
         var copy = self

@@ -178,7 +178,9 @@ actor DataflowWorker {
     /// Queues the ledger's ready files this worker does not know of yet (after a restart, or a
     /// `files retry`) that are in the drop zone as the ledger knows them.
     func pollLedger() async {
-        guard !retiring, let entries = try? ledger.list(dataflow: dataflow.name, status: .ready, limit: 10_000) else { return }
+        // Only files of this worker's drop zone: `dropsync run --file` records files from anywhere.
+        guard !retiring, let entries = try? ledger.list(dataflow: dataflow.name, status: .ready, location: location, limit: 10_000)
+        else { return }
         for entry in entries where pending[entry.path] == nil && !delayed.contains(entry.path) && !inFlight.contains(entry.path) {
             guard let size = entry.size, let modified = entry.modified else { continue }
             let file = DropZoneFile(dataflow: dataflow.name, location: entry.location, path: entry.path, size: size, modified: modified)
