@@ -68,29 +68,18 @@ struct LedgerStoreTests {
         #expect(try ledger.entry(location: file.location, path: file.path)?.status == .succeeded)
     }
 
-    @Test("the list is most recently updated first")
+    @Test("the list is most recently updated first, and can be of one location (a zone takes no file run --file recorded elsewhere)")
     func listOrder() async throws {
-        let fixture = try StoreFixture()
-        let ledger = fixture.database.ledger
-        var other = file
-        other.path = "/drop/b.csv"
-        try await ledger.record(file, status: .seen, job: nil, contentHash: nil, error: nil, at: seen)
-        try await ledger.record(other, status: .seen, job: nil, contentHash: nil, error: nil, at: seen + 1)
-        #expect(try ledger.list(dataflow: nil, status: nil, limit: 10).map(\.path) == ["/drop/b.csv", "/drop/a.csv"])
-        #expect(try ledger.entry(location: file.location, path: "/drop/missing.csv") == nil)
-    }
-
-    @Test("the list can be of one location: a daemon's zone takes no file `run --file` recorded elsewhere")
-    func listOfLocation() async throws {
         let fixture = try StoreFixture()
         let ledger = fixture.database.ledger
         var elsewhere = file
         elsewhere.location = "local:/home/operator"
-        elsewhere.path = "/home/operator/a.csv"
-        try await ledger.record(file, status: .ready, job: nil, contentHash: nil, error: nil, at: seen)
-        try await ledger.record(elsewhere, status: .ready, job: nil, contentHash: nil, error: nil, at: seen)
-        #expect(try ledger.list(dataflow: nil, status: .ready, location: file.location, limit: 10).map(\.path) == [file.path])
-        #expect(try ledger.list(dataflow: nil, status: .ready, limit: 10).count == 2)
+        elsewhere.path = "/home/operator/b.csv"
+        try await ledger.record(file, status: .seen, job: nil, contentHash: nil, error: nil, at: seen)
+        try await ledger.record(elsewhere, status: .seen, job: nil, contentHash: nil, error: nil, at: seen + 1)
+        #expect(try ledger.list(dataflow: nil, status: nil, limit: 10).map(\.path) == [elsewhere.path, file.path])
+        #expect(try ledger.list(dataflow: nil, status: .seen, location: file.location, limit: 10).map(\.path) == [file.path])
+        #expect(try ledger.entry(location: file.location, path: "/drop/missing.csv") == nil)
     }
 
     @Test("a file seen again in the same version says what it waits for now")
