@@ -105,6 +105,10 @@ let dsvParseCases: [DSVParseCase] = [
                  params: ["fileCharset": "auto-detect"], records: [["a": "1", "b": "é😀"]]),
     DSVParseCase("auto-detect reads UTF-16BE by its byte-order mark", DSVParsing.utf16("a,b\n1,é\n", bigEndian: true),
                  params: ["fileCharset": "auto-detect"], records: [["a": "1", "b": "é"]]),
+    DSVParseCase("an unpaired UTF-16 surrogate rejects its row, shown as \\xFF",
+                 DSVParsing.utf16("a,b\n1,", bigEndian: false) + [0x00, 0xD8] + DSVParsing.utf16("x\n2,ok\n", bigEndian: false).dropFirst(2),
+                 params: ["fileCharset": "auto-detect"], records: [["a": "2", "b": "ok"]],
+                 rejections: [DSVRejection(code: "INVALID_TEXT", line: 2, rawLine: #"1,\xFFx"#)]),
     DSVParseCase("auto-detect strips a UTF-8 byte-order mark", [0xEF, 0xBB, 0xBF] + Array("a\né\n".utf8),
                  params: ["fileCharset": "auto-detect"], records: [["a": "é"]]),
     DSVParseCase("auto-detect without a mark reads UTF-8", "a\né\n", params: ["fileCharset": "auto-detect"], records: [["a": "é"]]),
@@ -191,6 +195,13 @@ struct DSVParseTests {
         let rejected = try #require(result.rejected.first)
         #expect(rejected["errorMessage"] == #"people.csv line 2 is not valid UTF-8 at byte 6 (\xE9); if the file is ISO-8859-1 or Windows-1252, set fileCharset"#)
         #expect(rejected["rawLine"] == #"1,Jos\xE9 é"#)
+    }
+
+    @Test("a row of a UTF-16 file with a unit that makes no character says so")
+    func invalidUTF16Report() async throws {
+        let input = DSVParsing.utf16("a,b\n1,", bigEndian: true) + [0xDC, 0x00] + DSVParsing.utf16("\n", bigEndian: true).dropFirst(2)
+        let result = try await DSVParsing.run(input, params: ["fileCharset": "auto-detect"])
+        #expect(result.rejected.first?["errorMessage"]?.stringValue?.hasPrefix("people.csv line 2 is not valid UTF-16") == true)
     }
 
     @Test("rejected rows without an error path are sampled into the job")

@@ -11,7 +11,9 @@ public enum DSVCharset: String, Sendable, CaseIterable {
 /// mark, detects UTF-16 by its mark, and transcodes ISO-8859-1, Windows-1252 and UTF-16.
 ///
 /// UTF-8 and all-ASCII chunks pass through without a copy. UTF-8 is not validated here: the
-/// parser validates each field, so one bad row is rejected and the rest of the file goes on.
+/// parser validates each row, so one bad row is rejected and the rest of the file goes on. A
+/// UTF-16 unit that makes no character (an unpaired surrogate, a byte cut off at the end) becomes
+/// `invalidUnit`, which is never UTF-8, so its row is rejected the same way.
 struct CharsetDecoder {
     private enum Encoding { case utf8, latin1, windows1252, utf16LittleEndian, utf16BigEndian }
 
@@ -53,13 +55,19 @@ struct CharsetDecoder {
         return head.count >= 3 ? .converted(startWithHead()) : .converted([])
     }
 
-    /// Ends the file: the bytes held back, and a replacement character for a cut UTF-16 unit.
+    /// A byte that is never part of UTF-8: what a UTF-16 unit that makes no character becomes.
+    static let invalidUnit: UInt8 = 0xFF
+
+    /// Whether the file is UTF-16 (known once its byte-order mark is).
+    var isUTF16: Bool { encoding == .utf16LittleEndian || encoding == .utf16BigEndian }
+
+    /// Ends the file: the bytes held back, and `invalidUnit` for a cut UTF-16 unit.
     mutating func finish() -> [UInt8] {
         var rest = encoding == nil ? startWithHead() : []
         if oddByte != nil || highSurrogate != nil {
             oddByte = nil
             highSurrogate = nil
-            Self.appendScalar(0xFFFD, to: &rest)
+            rest.append(Self.invalidUnit)
         }
         return rest
     }
@@ -152,11 +160,11 @@ struct CharsetDecoder {
                 Self.appendScalar(scalar, to: &output)
                 return
             }
-            Self.appendScalar(0xFFFD, to: &output)
+            output.append(Self.invalidUnit)
         }
         switch unit {
         case 0xD800...0xDBFF: highSurrogate = unit
-        case 0xDC00...0xDFFF: Self.appendScalar(0xFFFD, to: &output)
+        case 0xDC00...0xDFFF: output.append(Self.invalidUnit)
         default: Self.appendScalar(UInt32(unit), to: &output)
         }
     }

@@ -34,6 +34,7 @@ struct DSVFileParser {
     }
 
     private mutating func tokenize(_ utf8: UnsafeRawBufferPointer) {
+        builder.isFromUTF16 = decoder.isUTF16
         tokenizer.consume(utf8) { row in builder.add(row) }
     }
 

@@ -38,6 +38,8 @@ struct DSVRecordBuilder {
     /// the last record are neither built nor rejected.
     private let limit: RecordLimit?
     private(set) var limitReached = false
+    /// Whether the rows were transcoded from UTF-16 (a unit that made no character shows as `\xFF`).
+    var isFromUTF16 = false
 
     init(file: FileInfo, settings: DSVRecordSettings, limit: RecordLimit? = nil) {
         self.settings = settings
@@ -71,7 +73,7 @@ struct DSVRecordBuilder {
             return reject(row, "WRONG_FIELD_COUNT", "\(file.name) line \(row.lineNumber) has \(row.count) fields, expected \(columns.count)")
         }
         guard UTF8Validation.isValid(row.rawBytes) else {
-            return reject(row, "INVALID_TEXT", "\(file.name) line \(row.lineNumber) \(Self.notUTF8(row.rawBytes))")
+            return reject(row, "INVALID_TEXT", "\(file.name) line \(row.lineNumber) \(notValidText(row.rawBytes))")
         }
         if let limit {
             let grant = limit.takeOne()
@@ -113,7 +115,7 @@ struct DSVRecordBuilder {
             return fail("the header row (line \(row.lineNumber)) is not valid: \(row.problem == .nulByte ? "it contains a NUL byte" : "a quoted name is not closed")")
         }
         guard UTF8Validation.isValid(row.rawBytes) else {
-            return fail("the header row (line \(row.lineNumber)) \(Self.notUTF8(row.rawBytes))")
+            return fail("the header row (line \(row.lineNumber)) \(notValidText(row.rawBytes))")
         }
         let names = (0..<row.count).map { settings.fields.text(row[$0]) }
         switch DSVColumns.make(names) {
@@ -133,8 +135,9 @@ struct DSVRecordBuilder {
         }
     }
 
-    /// Says where a row stops being UTF-8, and the likely cause.
-    private static func notUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    /// Says where a row stops being valid text, and the likely cause.
+    private func notValidText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if isFromUTF16 { return "is not valid UTF-16: a unit that makes no character (an unpaired surrogate), shown as \\xFF" }
         let position = UTF8Escaping.firstInvalidByte(bytes).map { " at byte \($0.offset + 1) (\(UTF8Escaping.hexadecimal($0.byte)))" }
         return "is not valid UTF-8\(position ?? ""); if the file is ISO-8859-1 or Windows-1252, set fileCharset"
     }
