@@ -13,7 +13,7 @@ struct JobsCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "How many jobs to list.")
     var limit = 20
 
-    @Flag(help: "Print the jobs as a JSON array.")
+    @Flag(help: "Print the jobs as a JSON array of their headlines (`dropsync job ID --json` has the details).")
     var json = false
 
     func validate() throws { try requirePositive(limit, "--limit") }
@@ -21,7 +21,7 @@ struct JobsCommand: ParsableCommand {
     func run() throws {
         let jobs = try JobStore(database: options.openDatabase(listing: flow)).list(dataflow: flow, limit: limit)
         if json {
-            Output.json(.array(jobs.map(\.jsonValue)))
+            Output.json(.array(jobs.map(\.summaryJSONValue)))
             return
         }
         print("id      status     started                   processed   errors  trigger  dataflow")

@@ -162,6 +162,10 @@ import Testing
         #expect(parse["output"] == .int(4))
         #expect(parse["errors"] == .int(1))
         for key in ["id", "type", "durationMs", "input", "output", "errors"] { #expect(parse[key] != nil) }
+        // The listing gives each job's headline, not details it does not hold (empty lists would say "none").
+        let listed = try #require(try JSONParser.parse(try dropsync("jobs", "--json").stdout).arrayValue?.first?.objectValue)
+        #expect(listed["id"] == .string(id) && listed["processed"] == .int(5))
+        #expect(listed["steps"] == nil && listed["errorSamples"] == nil)
     }
 
     @Test("Ctrl-C cancels a running job: nothing is committed and the history says cancelled")

@@ -118,6 +118,7 @@ struct JSONParseTests {
         #expect(rejected["errorCode"] == "INVALID_JSON")
         #expect(rejected["lineNumber"] == 2)
         #expect(rejected["rawLine"] == "{\"a\": oops}")
+        #expect(rejected["errorMessage"]?.stringValue?.hasPrefix("data.json line 2 is not valid JSON") == true, "\(rejected)")
     }
 
     @Test("a value that is not an object is rejected", arguments: [

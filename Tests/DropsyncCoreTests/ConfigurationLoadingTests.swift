@@ -16,6 +16,15 @@ struct ConfigurationLoadingTests {
         #expect(configuration.dataflows.map(\.name) == ["flow"])
     }
 
+    @Test("files are named by their plain path, however the directory was given")
+    func plainPaths() {
+        let directory = ScratchDirectory()
+        let file = directory.write("flow.json", "{ not json")
+        let given = directory.path + "/./../" + (directory.path as NSString).lastPathComponent + "/"
+        let diagnostics = Configuration.load(directory: given, registry: validatorRegistry).diagnostics
+        #expect(diagnostics.first?.file.hasPrefix(file + ":") == true, "\(diagnostics)")
+    }
+
     @Test("a key written twice in one object is reported where the second one is, with the other problems")
     func duplicateKeys() {
         let directory = ScratchDirectory()

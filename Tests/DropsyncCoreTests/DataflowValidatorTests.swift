@@ -147,6 +147,12 @@ private let validatorCases: [ValidatorCase] = [
         "[\(readStep), \(parseStep), \(writeStep), \(writeStep)]",
         [ExpectedDiagnostic("write", "duplicate step id")]),
     ValidatorCase(
+        "a step under a duplicate id has its params checked too, and the graph's word on the id comes once",
+        #"[\#(readStep), \#(parseStep), \#(writeStep), {"id": "lost", "type": "test.write"}, {"id": "lost", "type": "test.write", "params": {"mode": "merge"}}]"#,
+        [ExpectedDiagnostic("lost", "duplicate step id"),
+         ExpectedDiagnostic("lost", param: "mode", "merge"),
+         ExpectedDiagnostic("lost", "nothing leads to this step")]),
+    ValidatorCase(
         "several problems in one flow are all reported at once",
         #"""
         [{"id": "read", "type": "test.read", "params": {"pattern": 5}, "next": ["parse"]},

@@ -126,11 +126,11 @@ public struct JSONParseStep: Component {
             guard layout == .lines else {
                 throw DropsyncError("INVALID_JSON", "invalid JSON: \(error.message)", file: file.path, line: line, step: step.id)
             }
-            return .failure(Rejection("INVALID_JSON", "line \(line) is not valid JSON: \(error.message)",
+            return .failure(Rejection("INVALID_JSON", "\(file.name) line \(line) is not valid JSON: \(error.message)",
                                       lineNumber: line, rawLine: Rejection.rawLine(piece.bytes)))
         }
         guard case .object(var record) = value else {
-            return .failure(Rejection("NOT_AN_OBJECT", "line \(piece.line): a JSON \(value.typeName), not an object",
+            return .failure(Rejection("NOT_AN_OBJECT", "\(file.name) line \(piece.line): a JSON \(value.typeName), not an object",
                                       lineNumber: piece.line, rawLine: Rejection.rawLine(piece.bytes)))
         }
         if addFilename { record["filename"] = .string(file.name) }

@@ -17,9 +17,9 @@ public struct Configuration: Sendable {
 
     /// Loads every `*.json` file of `directory`; problems are collected, never thrown.
     public static func load(directory: String, registry: ComponentRegistry) -> Configuration {
-        // Relative paths in params resolve against the dataflow file's directory: make it absolute.
-        let directory = directory.hasPrefix("/")
-            ? directory : FileManager.default.currentDirectoryPath + "/" + directory
+        // Relative paths in params resolve against the dataflow file's directory: make it absolute
+        // (and without `.` or `..`, for the messages that name files in it).
+        let directory = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL.path
         var diagnostics: [Diagnostic] = []
         var settings = DaemonSettings()
         var dataflows: [CompiledDataflow] = []

@@ -17,29 +17,34 @@ public struct DataflowValidator {
             report(step.id, nil, "duplicate step id")
         }
 
-        // Graph checks need only each step's spec, so they run whatever its params say.
+        // Graph checks need only each step's spec, so they run whatever its params say. Every
+        // step's params are checked, a duplicate's too; the graph has the first step of an id.
         var specs: [String: ComponentSpec] = [:]
         var compiled: [String: CompiledStep] = [:]
-        for step in dataflow.steps where specs[step.id] == nil {
+        for step in dataflow.steps {
             guard let component = registry.component(named: step.type) else {
                 report(step.id, nil, unknownTypeMessage(step.type))
                 continue
             }
-            specs[step.id] = component.spec
             let warn = { (warning: Diagnostic) in
                 var warning = warning
                 warning.file = file
                 diagnostics.append(warning)
             }
-            if let instance = compileParams(step, component, baseDirectory: directory(of: file), report: report, warn: warn) {
-                compiled[step.id] = CompiledStep(definition: step, spec: component.spec, component: instance)
-            }
+            let instance = compileParams(step, component, baseDirectory: directory(of: file), report: report, warn: warn)
+            guard specs[step.id] == nil else { continue }
+            specs[step.id] = component.spec
+            if let instance { compiled[step.id] = CompiledStep(definition: step, spec: component.spec, component: instance) }
         }
 
         checkEdges(dataflow, specs, report: report)
         checkEntryPointsAndCycles(dataflow, specs, report: report)
 
-        guard !diagnostics[before...].contains(where: { !$0.isWarning }) else { return nil }
+        // Steps that share an id would otherwise each repeat the graph's word about it.
+        var reported: Set<Diagnostic> = []
+        let found = diagnostics[before...].filter { reported.insert($0).inserted }
+        diagnostics.replaceSubrange(before..., with: found)
+        guard !found.contains(where: { !$0.isWarning }) else { return nil }
         return CompiledDataflow(dataflow: dataflow, steps: dataflow.steps.compactMap { compiled[$0.id] })
     }
 

@@ -1,8 +1,10 @@
 import Foundation
 
 extension JobReport {
-    /// The job as `dropsync job ID --json` prints it.
-    public var jsonValue: Value {
+    /// The job's headline, as `dropsync jobs --json` lists it (the history keeps the details apart).
+    public var summaryJSONValue: Value { .object(summaryFields) }
+
+    private var summaryFields: Record {
         var object: Record = [
             "id": .string(id), "dataflow": .string(dataflow), "trigger": .string(trigger),
             "status": .string(status.rawValue), "startedAt": .string(UTCDateFormat.iso8601(startedAt)),
@@ -10,6 +12,12 @@ extension JobReport {
             "processed": .int(Int64(processed)), "errors": .int(Int64(errors)),
         ]
         if let failure { object["failure"] = .string(failure) }
+        return object
+    }
+
+    /// The job as `dropsync job ID --json` prints it: the headline, its steps, files, error samples and trace.
+    public var jsonValue: Value {
+        var object = summaryFields
         object["steps"] = .array(steps.map(\.jsonValue))
         object["files"] = .array(files.map { .object(["name": .string($0.name), "path": .string($0.path), "location": .string($0.location)]) })
         object["errorSamples"] = .array(errorSamples.map { sample in
