@@ -178,12 +178,14 @@ public final class SFTPClient: FileTransport {
     }
 
     /// The error for the call that just failed (read before any other call), doing `what`; a
-    /// session the failure left past use is abandoned.
+    /// session the failure left past use is abandoned, and the error is `CONNECTION_FAILED`: the
+    /// server stopped answering or the connection broke, which is no fault of the file.
     func failure(_ what: String) -> DropsyncError {
-        session.abandonIfBroken()
+        let connectionLost = session.abandonIfBroken()
         // The SFTP status means something only when the session's error is an SFTP one.
         guard libssh2_session_last_errno(session.handle) == LIBSSH2_ERROR_SFTP_PROTOCOL else {
-            return DropsyncError("SFTP_FAILED", "\(location): \(what): \(SSHSession.lastError(session.handle))")
+            return DropsyncError(
+                connectionLost ? "CONNECTION_FAILED" : "SFTP_FAILED", "\(location): \(what): \(SSHSession.lastError(session.handle))")
         }
         switch libssh2_sftp_last_error(sftp) {
         case LIBSSH2_FX_NO_SUCH_FILE: return DropsyncError("FILE_NOT_FOUND", "\(location): \(what): no such file")

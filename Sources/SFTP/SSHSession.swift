@@ -66,11 +66,14 @@ public final class SSHSession {
 
     /// Shuts the connection down when the last error left the session past use, so that closing
     /// its files, its SFTP channel and itself fails at once instead of waiting the timeout again
-    /// for each.
-    func abandonIfBroken() {
-        guard !isAbandoned, Self.brokenErrors.contains(libssh2_session_last_errno(handle)) else { return }
+    /// for each. Returns whether the session is past use (the connection is lost).
+    @discardableResult
+    func abandonIfBroken() -> Bool {
+        guard !isAbandoned else { return true }
+        guard Self.brokenErrors.contains(libssh2_session_last_errno(handle)) else { return false }
         isAbandoned = true
         connection.shutDown()
+        return true
     }
 
     /// Logs in; throws `AUTHENTICATION_FAILED` (not worth retrying) naming the user, never the secret.

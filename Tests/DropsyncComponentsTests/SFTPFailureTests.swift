@@ -59,6 +59,7 @@ import Testing
             Issue.record("read to the end from a frozen server")
         } catch let error as DropsyncError {
             #expect(error.message.lowercased().contains("timed out"), "\(error)")
+            #expect(error.code == "CONNECTION_FAILED", "a server gone silent is no fault of the file")
         }
         let waited = started.duration(to: .now)
         #expect(waited < .seconds(9), "\(waited)")
