@@ -148,31 +148,31 @@ public final class FTPClient: FileTransport {
         let to = try absolute(target)
         let doing = "rename \(from) to \(to)"
         guard try status(to) == nil else { throw DropsyncError("TRANSFER_FAILED", "\(location): cannot \(doing): \(to) exists") }
-        if try move(from, to, doing: doing) { return }
+        if try move(from, to, doing: doing) == nil { return }
         let parents = to.split(separator: "/").dropLast().reduce(into: [String]()) { paths, part in
             paths.append((paths.last ?? "") + "/" + part)
         }
         _ = try command(parents.map { "MKD " + $0 }, doing: "create the directory of \(to)")
-        guard try move(from, to, doing: doing) else {
-            throw DropsyncError("TRANSFER_FAILED", "\(location): cannot \(doing)")
-        }
+        if let refused = try move(from, to, doing: doing) { throw refusal(refused, doing: doing) }
     }
 
     /// Renames `source` to `target`, replacing a file there (the server's RNTO does; a directory
     /// it refuses).
     func replace(_ target: String, with source: String) throws(DropsyncError) {
         let doing = "rename \(source) to \(target)"
-        let replies = try command(["RNFR " + source, "RNTO " + target], doing: doing)
-        if let refused = replies.first(where: { !$0.succeeded }) {
-            throw DropsyncError("TRANSFER_FAILED", "\(location): cannot \(doing): the server replied \(redacted(refused.text))")
-        }
+        if let refused = try move(source, target, doing: doing) { throw refusal(refused, doing: doing) }
     }
 
-    /// RNFR + RNTO; false when the server refuses the new name.
-    private func move(_ from: String, _ to: String, doing: String) throws(DropsyncError) -> Bool {
+    /// RNFR + RNTO; the server's reply when it refuses the new name, nil when it took it.
+    private func move(_ from: String, _ to: String, doing: String) throws(DropsyncError) -> FTPReply? {
         let replies = try command(["RNFR " + from, "RNTO " + to], doing: doing)
         guard replies[0].succeeded else { throw failure(replies[0], doing: doing) }
-        return replies[1].succeeded
+        return replies[1].succeeded ? nil : replies[1]
+    }
+
+    /// A refused new name: the file stays where it was.
+    private func refusal(_ reply: FTPReply, doing: String) -> DropsyncError {
+        DropsyncError("TRANSFER_FAILED", "\(location): cannot \(doing): the server replied \(redacted(reply.text))")
     }
 
     /// Removes `path`; a missing file counts as removed.
