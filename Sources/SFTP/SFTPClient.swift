@@ -18,7 +18,9 @@ public final class SFTPClient: FileTransport {
         try policy.verify(session.hostKey, host: host, port: port)
         try session.authenticate(username: username, credential: credential)
         guard let sftp = libssh2_sftp_init(session.handle) else {
-            throw DropsyncError("SFTP_FAILED", "the SFTP subsystem did not start on \(host): \(SSHSession.lastError(session.handle))")
+            throw DropsyncError(
+                session.abandonIfBroken() ? "CONNECTION_FAILED" : "SFTP_FAILED",
+                "the SFTP subsystem did not start on \(host): \(SSHSession.lastError(session.handle))")
         }
         self.sftp = sftp
         location = "sftp://\(username)@\(host):\(port)"

@@ -34,8 +34,10 @@ public final class SSHSession {
         }
         guard libssh2_session_handshake(session, connection.descriptor) == 0 else {
             let reason = Self.lastError(session)
+            // A server that does not answer is unreachable; one that answers and cannot agree is not.
+            let code = Self.brokenErrors.contains(libssh2_session_last_errno(session)) ? "CONNECTION_FAILED" : "SSH_HANDSHAKE_FAILED"
             libssh2_session_free(session)
-            throw DropsyncError("SSH_HANDSHAKE_FAILED", "SSH handshake with \(host) port \(port) failed: \(reason)")
+            throw DropsyncError(code, "SSH handshake with \(host) port \(port) failed: \(reason)")
         }
         var length = 0
         var type: Int32 = 0
@@ -76,7 +78,8 @@ public final class SSHSession {
         return true
     }
 
-    /// Logs in; throws `AUTHENTICATION_FAILED` (not worth retrying) naming the user, never the secret.
+    /// Logs in; throws `AUTHENTICATION_FAILED` (not worth retrying) naming the user, never the
+    /// secret, or `CONNECTION_FAILED` when the server stopped answering.
     func authenticate(username: String, credential: SSHCredential) throws(DropsyncError) {
         let status: Int32
         switch credential {
@@ -96,6 +99,10 @@ public final class SSHSession {
             if error == LIBSSH2_ERROR_FILE {
                 throw DropsyncError(
                     "PRIVATE_KEY_UNREADABLE", "the private key for \(username) cannot be read (wrong passphrase or unsupported format)")
+            }
+            // A server that stops answering mid-login refused nothing: that is worth another try.
+            if abandonIfBroken() {
+                throw DropsyncError("CONNECTION_FAILED", "the login of \(username) got no answer: \(Self.lastError(handle))")
             }
             throw DropsyncError("AUTHENTICATION_FAILED", "the server refused the login of \(username): \(Self.lastError(handle))")
         }

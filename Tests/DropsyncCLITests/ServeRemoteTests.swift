@@ -8,15 +8,17 @@ import Testing
 @Suite struct ServeRemoteTests {
     /// A daemon whose flow reads `remote` (served by `server`) every `pollInterval` seconds and
     /// archives imported files into `remote/done`. `credential` is the login part of the params.
-    static func fixture(_ server: OpenSSHServer, pollInterval: Double = 0.3, credential: String? = nil) throws -> DaemonFixture {
-        let fixture = DaemonFixture(settings: #"{ "retryBackoffSeconds": 1 }"#)
+    static func fixture(
+        _ server: OpenSSHServer, pollInterval: Double = 0.3, credential: String? = nil, retryBackoffSeconds: Int = 1, timeout: Int = 60
+    ) throws -> DaemonFixture {
+        let fixture = DaemonFixture(settings: #"{ "retryBackoffSeconds": \#(retryBackoffSeconds) }"#)
         let login = try credential ?? #""privateKey": { "file": "\#(server.authorizeNewUserKey())" }"#
         fixture.scratch.write("conf.d/known_hosts", server.knownHostsLines)
         try FileManager.default.createDirectory(atPath: fixture.scratch.path + "/remote", withIntermediateDirectories: true)
         return Self.importing(into: fixture, reader: "datasource.read.sftp", params: """
             "host": "127.0.0.1", "port": \(server.port), "username": "\(OpenSSHServer.username)", \(login),
             "knownHosts": "known_hosts", "remotePath": "\(fixture.scratch.path)/remote",
-            "pollInterval": \(pollInterval), "afterSuccess": "archive", "archivePath": "done"
+            "pollInterval": \(pollInterval), "timeout": \(timeout), "afterSuccess": "archive", "archivePath": "done"
             """)
     }
 
@@ -100,6 +102,26 @@ import Testing
         #expect(try fixture.waitUntil(timeout: .seconds(120)) { try fixture.status(of: "c.csv.gz") == "succeeded" },
                 "\(fixture.daemon?.stderrSoFar ?? "")")
         #expect(try fixture.accountCount() == 200_020)
+    }
+
+    @Test("a file whose download the partner's outage cut off is tried again as soon as the server is back, not after its delay")
+    func retriedWhenBack() throws {
+        let server = try OpenSSHServer()
+        let fixture = try Self.fixture(server, retryBackoffSeconds: 600, timeout: 2)
+        #expect(try fixture.start())
+        Self.upload(fixture, "big.csv.gz", DaemonFixture.gzipCSV(uids: (1...300_000).map { "w\($0)" }))
+        #expect(try fixture.waitUntil { try fixture.status(of: "big.csv.gz") == "claimed" })
+        server.suspend()
+        // The job's download and the daemon's listings time out: the file is to wait 600 s.
+        let cutOff = fixture.waitUntil {
+            let log = fixture.daemon?.stderrSoFar ?? ""
+            return log.contains("big.csv.gz could not be fetched") && log.contains("cannot be listed")
+        }
+        #expect(cutOff, "\(fixture.daemon?.stderrSoFar ?? "")")
+        server.resume()
+        #expect(try fixture.waitUntil(timeout: .seconds(120)) { try fixture.status(of: "big.csv.gz") == "succeeded" },
+                "\(fixture.daemon?.stderrSoFar ?? "")")
+        #expect(try fixture.accountCount() == 300_000)
     }
 
     @Test("an archive on the server that fails, also while the server is down, is retried until it is done")

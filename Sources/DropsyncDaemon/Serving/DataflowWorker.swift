@@ -40,7 +40,7 @@ actor DataflowWorker {
     /// Ready files not yet claimed, by path.
     private var pending: [String: DropZoneFile] = [:]
     /// Files waiting out a retry delay: not queued from the ledger meanwhile.
-    private var delayed: Set<String> = []
+    private var delayed: [String: DropZoneFile] = [:]
     /// Files taken from `pending` for a job and not settled yet: not queued from the ledger meanwhile.
     private var inFlight: Set<String> = []
     private var jobs: Task<Void, Never>?
@@ -93,7 +93,8 @@ actor DataflowWorker {
                         "drop zone \(directory) refused us: \(reason); not trying again until the configuration is reloaded",
                         metadata: ["code": "DROP_ZONE_REFUSED"])
                 case .recovered(let directory):
-                    logger.info("drop zone \(directory) is back; listing it")
+                    logger.info("drop zone \(directory) is back; listing it, and trying again the files that waited for it")
+                    self.retryDelayedFiles()
                 case .eventsLost(let directory):
                     logger.warning("inotify events lost for \(directory) (burst larger than the kernel queue); listing it")
                 }
@@ -181,7 +182,7 @@ actor DataflowWorker {
         // Only files of this worker's drop zone: `dropsync run --file` records files from anywhere.
         guard !retiring, let entries = try? ledger.list(dataflow: dataflow.name, status: .ready, location: location, limit: 10_000)
         else { return }
-        for entry in entries where pending[entry.path] == nil && !delayed.contains(entry.path) && !inFlight.contains(entry.path) {
+        for entry in entries where pending[entry.path] == nil && delayed[entry.path] == nil && !inFlight.contains(entry.path) {
             guard let size = entry.size, let modified = entry.modified else { continue }
             let file = DropZoneFile(dataflow: dataflow.name, location: entry.location, path: entry.path, size: size, modified: modified)
             if (try? await access.isPresent(file)) == true { enqueue(file) }
@@ -323,7 +324,7 @@ actor DataflowWorker {
         if unreachable || (transient && attempts < policy.maxAttempts) {
             var delay = policy.retryBackoff * (1 << min(max(attempts - 1, 0), 16))
             if unreachable { delay = min(delay, Self.longestUnreachableDelay) }
-            delayed.insert(file.path)
+            delayed[file.path] = file
             try await ledger.settle(file, status: .ready, error: reason, job: job)
             logger.warning(unreachable
                 ? "\(file.path) could not be fetched (attempt \(attempts)): \(reason); retrying in \(delay)"
@@ -340,7 +341,16 @@ actor DataflowWorker {
     }
 
     private func retryAfterDelay(_ file: DropZoneFile) {
-        delayed.remove(file.path)
-        if !retiring { enqueue(file) }
+        guard delayed.removeValue(forKey: file.path) != nil, !retiring else { return }
+        enqueue(file)
+    }
+
+    /// The drop zone is back after an outage: the files waiting out a retry delay (mostly for
+    /// it) are tried now rather than after their delay, which grows to minutes.
+    private func retryDelayedFiles() {
+        let waiting = delayed.values
+        delayed = [:]
+        guard !retiring else { return }
+        for file in waiting { enqueue(file) }
     }
 }
