@@ -34,11 +34,15 @@ public struct DropsyncError: Error, Sendable, CustomStringConvertible {
         return copy
     }
 
-    /// Codes that say a server, or the way to it, failed rather than the file being read.
-    public static let serverCodes: Set = [
-        "CONNECTION_FAILED", "AUTHENTICATION_FAILED", "TLS_VERIFICATION_FAILED", "TLS_NOT_OFFERED", "HOST_KEY_MISMATCH",
-        "HOST_KEY_REVOKED", "HOST_KEY_UNKNOWN", "BUCKET_NOT_FOUND",
+    /// Codes that say a server refused us (a login, a host key, a certificate): trying again
+    /// cannot help until the configuration or the server changes.
+    public static let refusalCodes: Set = [
+        "AUTHENTICATION_FAILED", "HOST_KEY_MISMATCH", "HOST_KEY_REVOKED", "HOST_KEY_UNKNOWN", "TLS_VERIFICATION_FAILED",
+        "TLS_NOT_OFFERED",
     ]
+
+    /// Codes that say a server, or the way to it, failed rather than the file being read.
+    public static let serverCodes = refusalCodes.union(["CONNECTION_FAILED", "BUCKET_NOT_FOUND"])
 
     public var isAboutTheServer: Bool { Self.serverCodes.contains(code) }
 

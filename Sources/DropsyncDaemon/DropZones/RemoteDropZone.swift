@@ -25,10 +25,6 @@ final class RemoteDropZone: DropZoneAccess, @unchecked Sendable {
     private var transport: (any FileTransport)?
     private var judge: RemoteReadinessJudge
 
-    /// Error codes that polling again cannot cure.
-    static let finalCodes: Set = ["AUTHENTICATION_FAILED", "HOST_KEY_MISMATCH", "HOST_KEY_REVOKED", "HOST_KEY_UNKNOWN", "TLS_VERIFICATION_FAILED",
-        "TLS_NOT_OFFERED"]
-
     init(reader: any RemoteDropZoneReader) {
         self.reader = reader
         location = reader.location
@@ -65,7 +61,7 @@ final class RemoteDropZone: DropZoneAccess, @unchecked Sendable {
                 failures = 0
             } catch {
                 failures += 1
-                if Self.finalCodes.contains(error.code) {
+                if DropsyncError.refusalCodes.contains(error.code) {  // polling again cannot cure it
                     problemContinuation.yield(.refused(directory: shown, reason: error.description))
                     return
                 }
